@@ -1,0 +1,1 @@
+//! PostgreSQL text forms: rendering values as PostgreSQL prints them and parsing its text output (being written).

@@ -1,0 +1,1 @@
+//! A minimal PostgreSQL frontend for the relay path (being written).
