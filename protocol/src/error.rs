@@ -46,6 +46,9 @@ pub enum DecodeError {
     /// A frame announced a length of zero: every packet has a type byte.
     #[error("empty frame: every packet needs at least its type byte")]
     EmptyFrame,
+    /// READY carried a status byte other than `I`, `T` or `E`.
+    #[error("transaction status byte {0} is not I, T or E")]
+    InvalidTransactionStatus(u8),
     /// A row arrived that no RESULT_HEAD describes.
     #[error("a result row arrived without a RESULT_HEAD")]
     RowWithoutHead,
@@ -75,14 +78,6 @@ pub enum RowMismatch {
     /// A value's type does not match its column's type.
     #[error("value in column {0} does not match the column type")]
     ValueType(usize),
-    /// A RESULT_HEAD lists a different number of names and types.
-    #[error("head has {names} names but {types} types")]
-    HeadShape {
-        /// Column names.
-        names: usize,
-        /// Column type codes.
-        types: usize,
-    },
 }
 
 /// An encoding that is well-formed but not the single canonical one.

@@ -1,11 +1,32 @@
 //! Cor4 v2: the wire protocol of the cor4 encrypted SQL proxy.
+//!
+//! ```text
+//!   packet/     frames and packets (sans-IO: bytes in, packets out)
+//!   value       column types and values
+//!   pgtext      PostgreSQL's text forms of values
+//!   crypto/     K = MD5(password) → PBKDF2 → HKDF → RC6-GCM records
+//!   handshake/  the login, both ends, as state machines
+//!   io          tokio adapter: clear frames, sealed records
+//! ```
+//!
+//! `docs/protocol.md` in the repository is the byte-exact specification.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod codec;
-pub mod pgtext;
+pub mod crypto;
 mod error;
+mod error_code;
+pub mod handshake;
+#[cfg(feature = "client")]
+pub mod io;
+pub mod packet;
+pub mod pgtext;
 mod value;
+#[cfg(test)]
+mod vectors;
 
 pub use error::{DecodeError, NonCanonical, RecordError, RowMismatch};
+pub use error_code::ErrorCode;
+pub use packet::Packet;
 pub use value::{Type, USECS_PER_DAY, Value, civil_from_days, days_from_civil};

@@ -33,7 +33,9 @@ pub enum Type {
     Float4 = 8,
     /// 9 — timestamp without time zone, i64 µs since 2000-01-01 00:00:00.
     Timestamp = 9,
-    /// 10 — timestamp with time zone, i64 µs since 2000-01-01 00:00:00 UTC.
+    /// 10 — timestamp with time zone: i64 µs since 2000-01-01 00:00:00 UTC,
+    /// then the i32 UTC offset in seconds (east positive) of the session time
+    /// zone PostgreSQL displayed it in, so clients can print what psql prints.
     TimestampTz = 10,
     /// 11 — time of day, i64 µs since midnight (0..=86 400 000 000).
     Time = 11,
@@ -132,8 +134,13 @@ pub enum Value {
     Float4(f32),
     /// [`Type::Timestamp`]: µs since 2000-01-01 00:00:00.
     Timestamp(i64),
-    /// [`Type::TimestampTz`]: µs since 2000-01-01 00:00:00 UTC.
-    TimestampTz(i64),
+    /// [`Type::TimestampTz`]: the instant, and the offset it was shown in.
+    TimestampTz {
+        /// µs since 2000-01-01 00:00:00 UTC; `i64::MAX`/`MIN` are ±infinity.
+        micros: i64,
+        /// UTC offset in seconds, east positive, of the session time zone.
+        offset: i32,
+    },
     /// [`Type::Time`]: µs since midnight.
     Time(i64),
     /// [`Type::Bytea`].
@@ -153,10 +160,17 @@ impl PartialEq for Value {
             (Text(a), Text(b)) | (Numeric(a), Numeric(b)) | (Json(a), Json(b)) => a == b,
             (Bool(a), Bool(b)) => a == b,
             (Date(a), Date(b)) => a == b,
-            (Int8(a), Int8(b))
-            | (Timestamp(a), Timestamp(b))
-            | (TimestampTz(a), TimestampTz(b))
-            | (Time(a), Time(b)) => a == b,
+            (Int8(a), Int8(b)) | (Timestamp(a), Timestamp(b)) | (Time(a), Time(b)) => a == b,
+            (
+                TimestampTz {
+                    micros: a,
+                    offset: x,
+                },
+                TimestampTz {
+                    micros: b,
+                    offset: y,
+                },
+            ) => a == b && x == y,
             (Float8(a), Float8(b)) => a.to_bits() == b.to_bits(),
             (Float4(a), Float4(b)) => a.to_bits() == b.to_bits(),
             (Bytea(a), Bytea(b)) => a == b,
@@ -180,7 +194,7 @@ impl Value {
             Value::Float8(_) => Type::Float8,
             Value::Float4(_) => Type::Float4,
             Value::Timestamp(_) => Type::Timestamp,
-            Value::TimestampTz(_) => Type::TimestampTz,
+            Value::TimestampTz { .. } => Type::TimestampTz,
             Value::Time(_) => Type::Time,
             Value::Bytea(_) => Type::Bytea,
             Value::Json(_) => Type::Json,
@@ -201,8 +215,10 @@ impl Value {
             Value::Int4(v) | Value::Date(v) => put_i32(out, *v),
             Value::Text(s) | Value::Numeric(s) | Value::Json(s) => put_string(out, s),
             Value::Bool(b) => put_u8(out, u8::from(*b)),
-            Value::Int8(v) | Value::Timestamp(v) | Value::TimestampTz(v) | Value::Time(v) => {
-                put_i64(out, *v)
+            Value::Int8(v) | Value::Timestamp(v) | Value::Time(v) => put_i64(out, *v),
+            Value::TimestampTz { micros, offset } => {
+                put_i64(out, *micros);
+                put_i32(out, *offset);
             }
             Value::Float8(v) => out.extend_from_slice(&v.to_le_bytes()),
             Value::Float4(v) => out.extend_from_slice(&v.to_le_bytes()),
@@ -227,7 +243,10 @@ impl Value {
             Type::Float8 => Value::Float8(f64::from_le_bytes(r.array("double value")?)),
             Type::Float4 => Value::Float4(f32::from_le_bytes(r.array("real value")?)),
             Type::Timestamp => Value::Timestamp(r.i64("timestamp value")?),
-            Type::TimestampTz => Value::TimestampTz(r.i64("timestamptz value")?),
+            Type::TimestampTz => Value::TimestampTz {
+                micros: r.i64("timestamptz value")?,
+                offset: r.i32("timestamptz offset")?,
+            },
             Type::Time => Value::Time(r.i64("time value")?),
             Type::Bytea => Value::Bytea(r.bytes("bytea value")?.to_vec()),
             Type::Json => Value::Json(r.string("json value")?),
@@ -296,8 +315,8 @@ mod tests {
         assert_eq!(days_from_civil(2000, 1, 1), 0);
         assert_eq!(days_from_civil(1970, 1, 1), -10_957);
         assert_eq!(days_from_civil(2000, 3, 1), 60);
-        // 4713-11-24 BC is year -4712, PostgreSQL's smallest date: Julian day 0.
-        assert_eq!(days_from_civil(-4712, 11, 24), -2_451_545);
+        // 4714-11-24 BC (astronomical year -4713) is Julian day 0, PostgreSQL's smallest date.
+        assert_eq!(days_from_civil(-4713, 11, 24), -2_451_545);
         for days in [-2_451_545, -1, 0, 1, 59, 60, 106_751_991, 2_147_483_494] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days, "{y}-{m}-{d}");

@@ -1,0 +1,459 @@
+//! The async adapter: clear frames and sealed records over any tokio
+//! `AsyncRead`/`AsyncWrite`. A thin shell over the sans-IO codec; nothing
+//! here decides anything about the protocol.
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use crate::crypto::{RECORD_HEADER_LEN, RecordOpener, RecordSealer, TAG_LEN};
+use crate::error::{DecodeError, RecordError};
+use crate::packet::{FRAME_HEADER_LEN, FrameAssembler, FrameEvent, Packet};
+use crate::value::Type;
+use thiserror::Error;
+
+/// Why reading or writing the channel failed. Every variant ends the
+/// connection.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ChannelError {
+    /// The socket failed.
+    #[error("connection error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The peer closed the connection in the middle of a record or packet.
+    #[error("connection closed in the middle of a record or packet")]
+    Truncated,
+    /// A record failed to open.
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    /// A packet failed to decode.
+    #[error("malformed packet: {0}")]
+    Decode(#[from] DecodeError),
+}
+
+/// Reads one clear frame (before login), refusing a length above `max`
+/// before reading the body. Returns the body (type byte onward), or `None`
+/// on a clean EOF before the first byte.
+pub async fn read_clear_frame<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    max: u32,
+) -> Result<Option<Vec<u8>>, ChannelError> {
+    let mut header = [0u8; FRAME_HEADER_LEN];
+    if !read_exact_or_eof(reader, &mut header).await? {
+        return Ok(None);
+    }
+    let len = u32::from_le_bytes(header);
+    if len == 0 {
+        return Err(DecodeError::EmptyFrame.into());
+    }
+    if len > max {
+        return Err(DecodeError::TooLarge {
+            len: u64::from(len),
+            max: u64::from(max),
+        }
+        .into());
+    }
+    let mut body = vec![0u8; usize::try_from(len).map_err(|_| DecodeError::EmptyFrame)?];
+    reader
+        .read_exact(&mut body)
+        .await
+        .map_err(truncated_on_eof)?;
+    Ok(Some(body))
+}
+
+/// Reads one whole record (header included) after checking its header with
+/// `opener`; `None` on a clean EOF before the first byte. Does not open it.
+pub async fn read_record<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    opener: &RecordOpener,
+    buf: &mut Vec<u8>,
+) -> Result<bool, ChannelError> {
+    let mut header = [0u8; RECORD_HEADER_LEN];
+    if !read_exact_or_eof(reader, &mut header).await? {
+        return Ok(false);
+    }
+    let len = opener.check_header(header)?;
+    buf.clear();
+    buf.extend_from_slice(&header);
+    buf.resize(RECORD_HEADER_LEN + len, 0);
+    reader
+        .read_exact(&mut buf[RECORD_HEADER_LEN..])
+        .await
+        .map_err(truncated_on_eof)?;
+    Ok(true)
+}
+
+async fn read_exact_or_eof<R: AsyncRead + Unpin>(
+    reader: &mut R,
+    buf: &mut [u8],
+) -> Result<bool, ChannelError> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        let n = reader.read(&mut buf[filled..]).await?;
+        if n == 0 {
+            return if filled == 0 {
+                Ok(false)
+            } else {
+                Err(ChannelError::Truncated)
+            };
+        }
+        filled += n;
+    }
+    Ok(true)
+}
+
+fn truncated_on_eof(e: std::io::Error) -> ChannelError {
+    if e.kind() == std::io::ErrorKind::UnexpectedEof {
+        ChannelError::Truncated
+    } else {
+        ChannelError::Io(e)
+    }
+}
+
+/// What the sealed reader delivers.
+#[derive(Debug, PartialEq)]
+pub enum Incoming {
+    /// A decoded packet.
+    Packet(Packet),
+    /// A packet over the receive limit began and is being skipped.
+    Oversized {
+        /// Its announced length.
+        len: u32,
+        /// Its type byte, if it had arrived.
+        kind: Option<u8>,
+    },
+}
+
+/// Reads sealed records and yields the packets inside them.
+pub struct SealedReader<R> {
+    inner: R,
+    opener: RecordOpener,
+    frames: FrameAssembler,
+    record: Vec<u8>,
+}
+
+impl<R: AsyncRead + Unpin> SealedReader<R> {
+    /// Wraps the read half of an established channel.
+    pub fn new(inner: R, opener: RecordOpener, max_packet: u32) -> Self {
+        SealedReader {
+            inner,
+            opener,
+            frames: FrameAssembler::new(max_packet),
+            record: Vec::new(),
+        }
+    }
+
+    /// Feeds plaintext that arrived with the handshake's first record.
+    pub fn push_plaintext(&mut self, bytes: &[u8]) {
+        self.frames.push(bytes);
+    }
+
+    /// The next packet, or `None` when the peer closed the connection at a
+    /// packet boundary. `columns` are the current RESULT_HEAD's types.
+    pub async fn next(&mut self, columns: Option<&[Type]>) -> Result<Option<Incoming>, ChannelError> {
+        loop {
+            match self.frames.next_frame()? {
+                Some(FrameEvent::Frame(body)) => {
+                    return Ok(Some(Incoming::Packet(Packet::decode(body, columns)?)));
+                }
+                Some(FrameEvent::Oversized { len, kind }) => {
+                    return Ok(Some(Incoming::Oversized { len, kind }));
+                }
+                None => {}
+            }
+            if !read_record(&mut self.inner, &self.opener, &mut self.record).await? {
+                return if self.frames.is_idle() {
+                    Ok(None)
+                } else {
+                    Err(ChannelError::Truncated)
+                };
+            }
+            let header: [u8; RECORD_HEADER_LEN] = self.record[..RECORD_HEADER_LEN]
+                .try_into()
+                .map_err(|_| ChannelError::Truncated)?;
+            self.opener
+                .open_body(header, &mut self.record[RECORD_HEADER_LEN..])?;
+            let end = self.record.len() - TAG_LEN;
+            self.frames.push(&self.record[RECORD_HEADER_LEN..end]);
+        }
+    }
+}
+
+/// Buffers outgoing packets and seals them into records.
+///
+/// Packets are queued into a plaintext buffer; whenever it holds a full
+/// record's worth, that record is sealed. [`flush`](Self::flush) seals the
+/// rest and writes everything: call it when there is nothing more to send
+/// at once, so latency stays low.
+pub struct SealedWriter<W> {
+    inner: W,
+    sealer: RecordSealer,
+    max_record: usize,
+    plain: Vec<u8>,
+    sealed: Vec<u8>,
+}
+
+impl<W: AsyncWrite + Unpin> SealedWriter<W> {
+    /// Wraps the write half of an established channel; `max_record` is the
+    /// peer's record limit.
+    pub fn new(inner: W, sealer: RecordSealer, max_record: u32) -> Self {
+        SealedWriter {
+            inner,
+            sealer,
+            max_record: usize::try_from(max_record).unwrap_or(usize::MAX).max(1),
+            plain: Vec::new(),
+            sealed: Vec::new(),
+        }
+    }
+
+    /// Queues a packet; seals full records as they fill up.
+    pub fn queue(&mut self, packet: &Packet) -> Result<(), ChannelError> {
+        packet.encode(&mut self.plain);
+        self.seal_full()
+    }
+
+    fn seal_full(&mut self) -> Result<(), ChannelError> {
+        let full = self.plain.len() / self.max_record * self.max_record;
+        if full > 0 {
+            for chunk in self.plain[..full].chunks(self.max_record) {
+                self.sealer.seal(chunk, &mut self.sealed)?;
+            }
+            self.plain.drain(..full);
+        }
+        Ok(())
+    }
+
+    /// Bytes sealed but not yet written.
+    pub fn sealed_pending(&self) -> usize {
+        self.sealed.len()
+    }
+
+    /// Writes the records sealed so far (not the partial one): lets a
+    /// streaming sender keep memory bounded and feel backpressure.
+    pub async fn write_sealed(&mut self) -> Result<(), ChannelError> {
+        if !self.sealed.is_empty() {
+            self.inner.write_all(&self.sealed).await?;
+            self.sealed.clear();
+        }
+        Ok(())
+    }
+
+    /// Seals what is queued and writes and flushes everything.
+    pub async fn flush(&mut self) -> Result<(), ChannelError> {
+        self.seal_full()?;
+        if !self.plain.is_empty() {
+            self.sealer.seal(&self.plain, &mut self.sealed)?;
+            self.plain.clear();
+        }
+        self.write_sealed().await?;
+        self.inner.flush().await?;
+        Ok(())
+    }
+
+    /// Sends one packet right away.
+    pub async fn send(&mut self, packet: &Packet) -> Result<(), ChannelError> {
+        self.queue(packet)?;
+        self.flush().await
+    }
+
+    /// Shuts the write half down.
+    pub async fn shutdown(&mut self) -> Result<(), ChannelError> {
+        self.inner.shutdown().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{PasswordKey, fake_salt};
+    use crate::handshake::{
+        Account, AwaitReply, Channel, ClientHandshake, HandshakeError, ServerHandshake, Verdict,
+    };
+    use crate::packet::{ResultHead, ResultRow};
+    use crate::value::Value;
+    use tokio::io::{AsyncWriteExt, DuplexStream, duplex};
+
+    const SALT: [u8; 16] = [7; 16];
+    const MAX: u32 = 4096;
+
+    async fn client_side(
+        mut stream: DuplexStream,
+        user: &str,
+        password: &str,
+    ) -> Result<(Channel, DuplexStream), HandshakeError> {
+        let (state, login) = ClientHandshake::start(user, PasswordKey::from_password(password), MAX);
+        stream.write_all(&login).await.unwrap();
+        let challenge = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
+        let state = state.on_challenge(&challenge)?;
+        let mut record = vec![0u8; AwaitReply::REPLY_RECORD_LEN];
+        stream.read_exact(&mut record).await.unwrap();
+        let est = state.on_reply(&mut record)?;
+        Ok((est.channel, stream))
+    }
+
+    /// The server's side: returns the channel once the client's first
+    /// record (a PING) opened.
+    async fn server_side(mut stream: DuplexStream, password: &str) -> Result<Channel, HandshakeError> {
+        let body = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
+        let lookup = ServerHandshake::on_login(&body)?;
+        let account = if lookup.user() == "alice" {
+            Account::Known {
+                secret: PasswordKey::from_password(password).stretch(&SALT, 1000),
+                salt: SALT,
+                iterations: 1000,
+                verdict: Verdict::Accept { flags: 0 },
+            }
+        } else {
+            Account::Unknown {
+                fake_salt: fake_salt(b"secret", lookup.user()),
+                iterations: 1000,
+            }
+        };
+        let (confirm, reply) = lookup.respond(account, MAX);
+        stream.write_all(&reply).await.unwrap();
+        let mut record = Vec::new();
+        match read_record(&mut stream, confirm.opener(), &mut record).await {
+            Ok(true) => {}
+            _ => {
+                return Err(HandshakeError::NotConfirmed(RecordError::Unauthentic));
+            }
+        }
+        let (channel, range) = confirm.on_first_record(&mut record)?;
+        assert_eq!(Packet::decode(&record[range][4..], None), Ok(Packet::Ping));
+        Ok(channel)
+    }
+
+    async fn run_login(user: &str, password: &str) -> (Result<(), HandshakeError>, Result<(), HandshakeError>) {
+        let (c, s) = duplex(1 << 16);
+        let server = tokio::spawn(async move { server_side(s, "right").await.map(|_| ()) });
+        let client = async {
+            let (mut channel, mut stream) = client_side(c, user, password).await?;
+            let mut first = Vec::new();
+            channel.sealer.seal(&Packet::Ping.to_frame(), &mut first).unwrap();
+            stream.write_all(&first).await.unwrap();
+            Ok(())
+        }
+        .await;
+        (client, server.await.unwrap())
+    }
+
+    #[tokio::test]
+    async fn full_login_over_duplex() {
+        let (client, server) = run_login("alice", "right").await;
+        assert!(client.is_ok(), "{client:?}");
+        assert!(server.is_ok(), "{server:?}");
+    }
+
+    #[tokio::test]
+    async fn wrong_password_over_duplex() {
+        let (client, server) = run_login("alice", "wrong").await;
+        assert!(matches!(client, Err(HandshakeError::WrongCredentials)));
+        assert!(matches!(server, Err(HandshakeError::NotConfirmed(_))));
+    }
+
+    #[tokio::test]
+    async fn unknown_user_over_duplex() {
+        let (client, server) = run_login("mallory", "right").await;
+        assert!(matches!(client, Err(HandshakeError::WrongCredentials)));
+        assert!(matches!(server, Err(HandshakeError::NotConfirmed(_))));
+    }
+
+    fn pair(max_record: u32) -> (SealedWriter<DuplexStream>, SealedReader<DuplexStream>) {
+        let (a, b) = duplex(1 << 20);
+        let key = [9u8; 16];
+        let sealer = RecordSealer::new(&key, crate::crypto::Direction::ServerToClient);
+        let opener = RecordOpener::new(&key, crate::crypto::Direction::ServerToClient, max_record);
+        (
+            SealedWriter::new(a, sealer, max_record),
+            SealedReader::new(b, opener, 1 << 20),
+        )
+    }
+
+    #[tokio::test]
+    async fn packets_span_and_share_records() {
+        let (mut w, mut r) = pair(1024);
+        let head = ResultHead {
+            names: vec!["n".into(), "t".into()],
+            types: vec![Type::Int8, Type::Text],
+            rows: None,
+        };
+        w.queue(&Packet::ResultHead(head.clone())).unwrap();
+        let big = "x".repeat(5000);
+        for i in 0..100i64 {
+            let text = if i == 50 { big.clone() } else { format!("row {i}") };
+            let values = vec![Value::Int8(i), if i == 7 { Value::Null } else { Value::Text(text) }];
+            w.queue(&Packet::ResultRow(ResultRow { number: 1, values })).unwrap();
+        }
+        w.flush().await.unwrap();
+        drop(w);
+        let Some(Incoming::Packet(Packet::ResultHead(got))) = r.next(None).await.unwrap() else {
+            panic!("expected head");
+        };
+        assert_eq!(got, head);
+        for i in 0..100i64 {
+            match r.next(Some(&head.types)).await.unwrap() {
+                Some(Incoming::Packet(Packet::ResultRow(row))) => {
+                    assert_eq!(row.values[0], Value::Int8(i));
+                    if i == 50 {
+                        assert_eq!(row.values[1], Value::Text(big.clone()));
+                    }
+                }
+                other => panic!("row {i}: {other:?}"),
+            }
+        }
+        assert_eq!(r.next(None).await.unwrap(), None);
+        assert!(r.opener.counter() > 5, "the 5000-byte row spans records");
+    }
+
+    #[tokio::test]
+    async fn rejects_stream_truncated_mid_record() {
+        let (a, mut b_writer) = duplex(1 << 16);
+        let key = [9u8; 16];
+        let mut sealer = RecordSealer::new(&key, crate::crypto::Direction::ServerToClient);
+        let mut record = Vec::new();
+        sealer.seal(&Packet::Ping.to_frame(), &mut record).unwrap();
+        b_writer.write_all(&record[..record.len() - 3]).await.unwrap();
+        drop(b_writer);
+        let opener = RecordOpener::new(&key, crate::crypto::Direction::ServerToClient, MAX);
+        let mut r = SealedReader::new(a, opener, 1 << 20);
+        assert!(matches!(r.next(None).await, Err(ChannelError::Truncated)));
+    }
+
+    #[tokio::test]
+    async fn rejects_stream_ending_mid_packet() {
+        let (mut w, mut r) = pair(1024);
+        // A frame header promising 100 bytes, then the record stream ends.
+        w.inner.write_all(&[]).await.unwrap();
+        w.plain.extend_from_slice(&100u32.to_le_bytes());
+        w.plain.push(4);
+        w.flush().await.unwrap();
+        drop(w);
+        assert!(matches!(r.next(None).await, Err(ChannelError::Truncated)));
+    }
+
+    #[tokio::test]
+    async fn oversized_packet_is_skipped_and_stream_continues() {
+        let (a, b) = duplex(1 << 20);
+        let key = [9u8; 16];
+        let mut w = SealedWriter::new(
+            a,
+            RecordSealer::new(&key, crate::crypto::Direction::ClientToServer),
+            1024,
+        );
+        let mut r = SealedReader::new(
+            b,
+            RecordOpener::new(&key, crate::crypto::Direction::ClientToServer, 1024),
+            100,
+        );
+        w.queue(&Packet::Query("y".repeat(3000))).unwrap();
+        w.queue(&Packet::Ping).unwrap();
+        w.flush().await.unwrap();
+        assert_eq!(
+            r.next(None).await.unwrap(),
+            Some(Incoming::Oversized {
+                len: 3003,
+                kind: Some(crate::packet::kind::QUERY)
+            })
+        );
+        assert_eq!(r.next(None).await.unwrap(), Some(Incoming::Packet(Packet::Ping)));
+    }
+}

@@ -1,0 +1,523 @@
+//! Cor4 packets: the seed's eight and Cor4 v2's additions.
+//!
+//! A packet travels as a *frame*: a 4-byte little-endian length of the rest,
+//! then the type byte, then the fields. [`Packet::encode`] appends a whole
+//! frame; [`Packet::decode`] takes a frame body (type byte onward) and
+//! rejects trailing bytes. Row packets are not self-describing, so decoding
+//! them needs the column types of the RESULT_HEAD that precedes them.
+
+mod frame;
+
+pub use frame::{FRAME_HEADER_LEN, FrameAssembler, FrameEvent, split_frame};
+
+use crate::codec::{
+    Reader, put_bytes, put_i32, put_string, put_string_list, put_u8, put_u32, put_u64,
+};
+use crate::error::{DecodeError, NonCanonical, RowMismatch};
+use crate::value::{Type, Value};
+
+/// Packet type bytes. 0–6 and 255 are the seed's; 7–13 are Cor4 v2's.
+pub mod kind {
+    /// OK: a request succeeded.
+    pub const OK: u8 = 0;
+    /// LOGIN: user name and client version, the only packet sent in clear.
+    pub const LOGIN: u8 = 1;
+    /// DISCONNECT: the client is leaving.
+    pub const DISCONNECT: u8 = 2;
+    /// CHPASS: base64 of the MD5 of the new password.
+    pub const CHPASS: u8 = 3;
+    /// QUERY: SQL text.
+    pub const QUERY: u8 = 4;
+    /// RESULT_HEAD: column names, types and row count.
+    pub const RESULT_HEAD: u8 = 5;
+    /// RESULT_ROW: a row without NULLs.
+    pub const RESULT_ROW: u8 = 6;
+    /// RESULT_ROW_NULLS (v2): a row with at least one NULL.
+    pub const RESULT_ROW_NULLS: u8 = 7;
+    /// RESULT_END (v2): closes a streamed result.
+    pub const RESULT_END: u8 = 8;
+    /// PING (v2): keep-alive, answered by OK.
+    pub const PING: u8 = 9;
+    /// CANCEL (v2): cancel the running query.
+    pub const CANCEL: u8 = 10;
+    /// LOGIN_CHALLENGE (v2): the clear part of the server's LOGIN reply.
+    pub const LOGIN_CHALLENGE: u8 = 11;
+    /// READY (v2): the server has answered a whole QUERY.
+    pub const READY: u8 = 12;
+    /// NOTICE (v2): a PostgreSQL notice or warning.
+    pub const NOTICE: u8 = 13;
+    /// ERROR: a request failed.
+    pub const ERROR: u8 = 255;
+}
+
+/// The client version this implementation sends in LOGIN: 2.0.0.0.
+pub const PROTOCOL_VERSION: [u8; 4] = [2, 0, 0, 0];
+/// Length of each side's LOGIN nonce.
+pub const NONCE_LEN: usize = 32;
+/// Length of the per-user salt.
+pub const SALT_LEN: usize = 16;
+/// RESULT_HEAD's row count meaning "unknown: rows stream until RESULT_END".
+pub const ROWS_UNKNOWN: u32 = 0xFFFF_FFFF;
+/// Bit 0 of the LOGIN OK flags: the password must be changed before any
+/// query is accepted.
+pub const LOGIN_FLAG_MUST_CHANGE_PASSWORD: u8 = 0x01;
+
+/// One Cor4 packet.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Packet {
+    /// OK (0).
+    Ok(OkPacket),
+    /// LOGIN (1).
+    Login(Login),
+    /// DISCONNECT (2).
+    Disconnect,
+    /// CHPASS (3): the field as sent; the server validates it.
+    ChPass(String),
+    /// QUERY (4): SQL text, possibly several statements.
+    Query(String),
+    /// RESULT_HEAD (5).
+    ResultHead(ResultHead),
+    /// RESULT_ROW (6) when no value is NULL, RESULT_ROW_NULLS (7) otherwise.
+    ResultRow(ResultRow),
+    /// RESULT_END (8).
+    ResultEnd(ResultEnd),
+    /// PING (9).
+    Ping,
+    /// CANCEL (10).
+    Cancel,
+    /// LOGIN_CHALLENGE (11).
+    LoginChallenge(LoginChallenge),
+    /// READY (12).
+    Ready(TransactionStatus),
+    /// NOTICE (13).
+    Notice(Notice),
+    /// ERROR (255).
+    Error(ErrorPacket),
+}
+
+/// OK: answers LOGIN, CHPASS, PING, and each command in a QUERY.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OkPacket {
+    /// The type byte of the packet being answered.
+    pub answered: u8,
+    /// The seed's random data: padding, any bytes.
+    pub random: Vec<u8>,
+    /// Fields that depend on what is answered.
+    pub detail: OkDetail,
+}
+
+/// The fields an OK carries after the seed's two, chosen by `answered`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OkDetail {
+    /// Answering anything but LOGIN and QUERY: no more fields.
+    None,
+    /// Answering LOGIN: session flags (`LOGIN_FLAG_*`).
+    Login {
+        /// Bit set of `LOGIN_FLAG_*`.
+        flags: u8,
+    },
+    /// Answering a command in a QUERY.
+    Command {
+        /// Rows affected (0 where PostgreSQL reports none).
+        affected: u64,
+        /// PostgreSQL's command tag, e.g. `INSERT 0 3`, `CREATE TABLE`.
+        tag: String,
+    },
+}
+
+/// LOGIN: the clear opening packet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// The user name.
+    pub user: String,
+    /// Client version, most significant part first (2.0.0.0 for Cor4 v2).
+    pub version: [u8; 4],
+    /// Cor4 v2 only: the client's fresh nonce and its receive limits.
+    pub v2: Option<LoginV2>,
+}
+
+/// The fields a version 2 client adds to LOGIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginV2 {
+    /// 32 fresh random bytes (the keymng seed's r1).
+    pub nonce: [u8; NONCE_LEN],
+    /// The largest record plaintext the client accepts.
+    pub max_record: u32,
+}
+
+/// LOGIN_CHALLENGE: what the server says in clear before its sealed reply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginChallenge {
+    /// The user's salt (a deterministic fake one for unknown users).
+    pub salt: [u8; SALT_LEN],
+    /// PBKDF2 iteration count for this user.
+    pub iterations: u32,
+    /// 32 fresh random bytes (the keymng seed's r2).
+    pub nonce: [u8; NONCE_LEN],
+    /// The largest record plaintext the server accepts.
+    pub max_record: u32,
+}
+
+/// RESULT_HEAD: describes the rows that follow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultHead {
+    /// Column names.
+    pub names: Vec<String>,
+    /// Column types, one per name.
+    pub types: Vec<Type>,
+    /// `Some(n)`: exactly n rows follow and no RESULT_END (seed behaviour);
+    /// `None`: rows stream until RESULT_END.
+    pub rows: Option<u32>,
+}
+
+/// One result row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    /// 1-based position in the result (wraps after `u32::MAX`).
+    pub number: u32,
+    /// One value per column; [`Value::Null`] for NULL.
+    pub values: Vec<Value>,
+}
+
+/// RESULT_END: closes a streamed result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResultEnd {
+    /// How many rows the result had.
+    pub rows: u64,
+    /// PostgreSQL's command tag, e.g. `SELECT 3`, `INSERT 0 1` (RETURNING).
+    pub tag: String,
+}
+
+/// Transaction state after a QUERY, as PostgreSQL reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionStatus {
+    /// `I`: not in a transaction block.
+    Idle,
+    /// `T`: in a transaction block.
+    InTransaction,
+    /// `E`: in a failed transaction block; only ROLLBACK will work.
+    Failed,
+}
+
+impl TransactionStatus {
+    /// The wire byte.
+    pub fn byte(self) -> u8 {
+        match self {
+            TransactionStatus::Idle => b'I',
+            TransactionStatus::InTransaction => b'T',
+            TransactionStatus::Failed => b'E',
+        }
+    }
+}
+
+/// ERROR: a request failed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ErrorPacket {
+    /// The type byte of the packet being answered.
+    pub answered: u8,
+    /// Cor4 error code ([`crate::ErrorCode`]).
+    pub code: i32,
+    /// The error text (PostgreSQL's primary message for SQL errors).
+    pub message: String,
+    /// The seed's random data: padding, any bytes.
+    pub random: Vec<u8>,
+    /// SQLSTATE, five characters, or empty when not a database error.
+    pub sqlstate: String,
+    /// PostgreSQL's severity (`ERROR`, `FATAL`), or empty.
+    pub severity: String,
+    /// PostgreSQL's DETAIL, or empty.
+    pub detail: String,
+    /// PostgreSQL's HINT, or empty.
+    pub hint: String,
+    /// 1-based character position in the query, or 0 for none.
+    pub position: u32,
+}
+
+/// NOTICE: a PostgreSQL notice, warning or info message.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Notice {
+    /// `NOTICE`, `WARNING`, `INFO`, `LOG`, `DEBUG`.
+    pub severity: String,
+    /// SQLSTATE.
+    pub sqlstate: String,
+    /// The message.
+    pub message: String,
+    /// DETAIL, or empty.
+    pub detail: String,
+    /// HINT, or empty.
+    pub hint: String,
+}
+
+impl Packet {
+    /// The packet's type byte.
+    pub fn kind(&self) -> u8 {
+        match self {
+            Packet::Ok(_) => kind::OK,
+            Packet::Login(_) => kind::LOGIN,
+            Packet::Disconnect => kind::DISCONNECT,
+            Packet::ChPass(_) => kind::CHPASS,
+            Packet::Query(_) => kind::QUERY,
+            Packet::ResultHead(_) => kind::RESULT_HEAD,
+            Packet::ResultRow(row) if row.values.iter().any(Value::is_null) => {
+                kind::RESULT_ROW_NULLS
+            }
+            Packet::ResultRow(_) => kind::RESULT_ROW,
+            Packet::ResultEnd(_) => kind::RESULT_END,
+            Packet::Ping => kind::PING,
+            Packet::Cancel => kind::CANCEL,
+            Packet::LoginChallenge(_) => kind::LOGIN_CHALLENGE,
+            Packet::Ready(_) => kind::READY,
+            Packet::Notice(_) => kind::NOTICE,
+            Packet::Error(_) => kind::ERROR,
+        }
+    }
+
+    /// Appends the whole frame: length, type byte, fields.
+    pub fn encode(&self, out: &mut Vec<u8>) {
+        let start = out.len();
+        put_u32(out, 0);
+        put_u8(out, self.kind());
+        self.encode_fields(out);
+        let body_len = crate::codec::len_u32(out.len() - start - FRAME_HEADER_LEN);
+        out[start..start + FRAME_HEADER_LEN].copy_from_slice(&body_len.to_le_bytes());
+    }
+
+    /// The whole frame as a new buffer.
+    pub fn to_frame(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.encode(&mut out);
+        out
+    }
+
+    fn encode_fields(&self, out: &mut Vec<u8>) {
+        match self {
+            Packet::Ok(ok) => {
+                put_u8(out, ok.answered);
+                put_bytes(out, &ok.random);
+                match &ok.detail {
+                    OkDetail::None => {}
+                    OkDetail::Login { flags } => put_u8(out, *flags),
+                    OkDetail::Command { affected, tag } => {
+                        put_u64(out, *affected);
+                        put_string(out, tag);
+                    }
+                }
+            }
+            Packet::Login(login) => {
+                put_string(out, &login.user);
+                out.extend_from_slice(&login.version);
+                if let Some(v2) = &login.v2 {
+                    out.extend_from_slice(&v2.nonce);
+                    put_u32(out, v2.max_record);
+                }
+            }
+            Packet::Disconnect | Packet::Ping | Packet::Cancel => {}
+            Packet::ChPass(s) | Packet::Query(s) => put_string(out, s),
+            Packet::ResultHead(head) => {
+                put_string_list(out, &head.names);
+                out.extend(head.types.iter().map(|t| t.code()));
+                put_u32(out, head.rows.unwrap_or(ROWS_UNKNOWN));
+            }
+            Packet::ResultRow(row) => {
+                put_u32(out, row.number);
+                if row.values.iter().any(Value::is_null) {
+                    let mut bitmap = vec![0u8; row.values.len().div_ceil(8)];
+                    for (i, v) in row.values.iter().enumerate() {
+                        if v.is_null() {
+                            bitmap[i / 8] |= 1 << (i % 8);
+                        }
+                    }
+                    out.extend_from_slice(&bitmap);
+                }
+                for v in &row.values {
+                    v.encode(out);
+                }
+            }
+            Packet::ResultEnd(end) => {
+                put_u64(out, end.rows);
+                put_string(out, &end.tag);
+            }
+            Packet::LoginChallenge(c) => {
+                out.extend_from_slice(&c.salt);
+                put_u32(out, c.iterations);
+                out.extend_from_slice(&c.nonce);
+                put_u32(out, c.max_record);
+            }
+            Packet::Ready(status) => put_u8(out, status.byte()),
+            Packet::Notice(n) => {
+                put_string(out, &n.severity);
+                put_string(out, &n.sqlstate);
+                put_string(out, &n.message);
+                put_string(out, &n.detail);
+                put_string(out, &n.hint);
+            }
+            Packet::Error(e) => {
+                put_u8(out, e.answered);
+                put_i32(out, e.code);
+                put_string(out, &e.message);
+                put_bytes(out, &e.random);
+                put_string(out, &e.sqlstate);
+                put_string(out, &e.severity);
+                put_string(out, &e.detail);
+                put_string(out, &e.hint);
+                put_u32(out, e.position);
+            }
+        }
+    }
+
+    /// Decodes a frame body (type byte onward). `columns` are the types of
+    /// the current RESULT_HEAD, needed for row packets only.
+    pub fn decode(body: &[u8], columns: Option<&[Type]>) -> Result<Packet, DecodeError> {
+        let mut r = Reader::new(body);
+        let kind = r.u8("packet type")?;
+        let packet = match kind {
+            kind::OK => {
+                let answered = r.u8("answered type")?;
+                let random = r.bytes("random data")?.to_vec();
+                let detail = match answered {
+                    kind::LOGIN => OkDetail::Login {
+                        flags: r.u8("login flags")?,
+                    },
+                    kind::QUERY => OkDetail::Command {
+                        affected: r.u64("affected rows")?,
+                        tag: r.string("command tag")?,
+                    },
+                    _ => OkDetail::None,
+                };
+                Packet::Ok(OkPacket {
+                    answered,
+                    random,
+                    detail,
+                })
+            }
+            kind::LOGIN => {
+                let user = r.string("user name")?;
+                let version = r.array("client version")?;
+                let v2 = if version[0] >= 2 {
+                    Some(LoginV2 {
+                        nonce: r.array("client nonce")?,
+                        max_record: r.u32("client max record")?,
+                    })
+                } else {
+                    None
+                };
+                Packet::Login(Login { user, version, v2 })
+            }
+            kind::DISCONNECT => Packet::Disconnect,
+            kind::CHPASS => Packet::ChPass(r.string("new password digest")?),
+            kind::QUERY => Packet::Query(r.string("query text")?),
+            kind::RESULT_HEAD => {
+                let names = r.string_list("column names")?;
+                let types = r
+                    .take(names.len(), "column types")?
+                    .iter()
+                    .map(|&code| Type::from_code(code))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let rows = match r.u32("row count")? {
+                    ROWS_UNKNOWN => None,
+                    n => Some(n),
+                };
+                Packet::ResultHead(ResultHead { names, types, rows })
+            }
+            kind::RESULT_ROW | kind::RESULT_ROW_NULLS => {
+                let columns = columns.ok_or(DecodeError::RowWithoutHead)?;
+                Packet::ResultRow(decode_row(&mut r, columns, kind == kind::RESULT_ROW_NULLS)?)
+            }
+            kind::RESULT_END => Packet::ResultEnd(ResultEnd {
+                rows: r.u64("row count")?,
+                tag: r.string("command tag")?,
+            }),
+            kind::PING => Packet::Ping,
+            kind::CANCEL => Packet::Cancel,
+            kind::LOGIN_CHALLENGE => Packet::LoginChallenge(LoginChallenge {
+                salt: r.array("salt")?,
+                iterations: r.u32("iterations")?,
+                nonce: r.array("server nonce")?,
+                max_record: r.u32("server max record")?,
+            }),
+            kind::READY => Packet::Ready(match r.u8("transaction status")? {
+                b'I' => TransactionStatus::Idle,
+                b'T' => TransactionStatus::InTransaction,
+                b'E' => TransactionStatus::Failed,
+                other => return Err(DecodeError::InvalidTransactionStatus(other)),
+            }),
+            kind::NOTICE => Packet::Notice(Notice {
+                severity: r.string("severity")?,
+                sqlstate: r.string("sqlstate")?,
+                message: r.string("message")?,
+                detail: r.string("detail")?,
+                hint: r.string("hint")?,
+            }),
+            kind::ERROR => Packet::Error(ErrorPacket {
+                answered: r.u8("answered type")?,
+                code: r.i32("error code")?,
+                message: r.string("error text")?,
+                random: r.bytes("random data")?.to_vec(),
+                sqlstate: r.string("sqlstate")?,
+                severity: r.string("severity")?,
+                detail: r.string("detail")?,
+                hint: r.string("hint")?,
+                position: r.u32("position")?,
+            }),
+            other => return Err(DecodeError::UnknownPacketType(other)),
+        };
+        r.expect_end()?;
+        Ok(packet)
+    }
+}
+
+fn decode_row(
+    r: &mut Reader<'_>,
+    columns: &[Type],
+    with_nulls: bool,
+) -> Result<ResultRow, DecodeError> {
+    let number = r.u32("row number")?;
+    let bitmap = if with_nulls {
+        let bitmap = r.take(columns.len().div_ceil(8), "null bitmap")?;
+        let padding_bits = bitmap.len() * 8 - columns.len();
+        if let Some(last) = bitmap.last() {
+            if padding_bits > 0 && last >> (8 - padding_bits) != 0 {
+                return Err(DecodeError::RowMismatch(RowMismatch::BitmapPastColumns));
+            }
+        }
+        if bitmap.iter().all(|&b| b == 0) {
+            return Err(DecodeError::NonCanonical(NonCanonical::NullRowWithoutNull));
+        }
+        Some(bitmap)
+    } else {
+        None
+    };
+    let is_null = |i: usize| bitmap.is_some_and(|b| b[i / 8] & (1 << (i % 8)) != 0);
+    let mut values = Vec::with_capacity(columns.len());
+    for (i, &ty) in columns.iter().enumerate() {
+        values.push(if is_null(i) {
+            Value::Null
+        } else {
+            Value::decode(ty, r)?
+        });
+    }
+    Ok(ResultRow { number, values })
+}
+
+impl ResultHead {
+    /// Checks that a row matches this head: one value per column, each NULL
+    /// or of the column's type. Senders call it before encoding a row.
+    pub fn check_row(&self, row: &ResultRow) -> Result<(), RowMismatch> {
+        if row.values.len() != self.types.len() {
+            return Err(RowMismatch::ValueCount {
+                got: row.values.len(),
+                expected: self.types.len(),
+            });
+        }
+        for (i, (v, &ty)) in row.values.iter().zip(&self.types).enumerate() {
+            if v.type_of().is_some_and(|t| t != ty) {
+                return Err(RowMismatch::ValueType(i));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
