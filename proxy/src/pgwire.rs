@@ -1,1 +1,0 @@
-//! A minimal PostgreSQL frontend for the relay path (being written).
