@@ -4,3 +4,5 @@
 
 pub mod pg_embedded;
 pub mod pgwire;
+pub mod relay;
+pub mod users;
