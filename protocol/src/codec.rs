@@ -251,7 +251,10 @@ mod tests {
     #[test]
     fn rejects_huge_string_list_count() {
         let mut r = Reader::new(&[0xFF, 0xFF, 0xFF, 0xFF, 0, 0]);
-        assert!(matches!(r.string_list("l"), Err(DecodeError::Truncated { .. })));
+        assert!(matches!(
+            r.string_list("l"),
+            Err(DecodeError::Truncated { .. })
+        ));
     }
 
     #[test]

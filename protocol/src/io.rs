@@ -148,7 +148,10 @@ impl<R: AsyncRead + Unpin> SealedReader<R> {
 
     /// The next packet, or `None` when the peer closed the connection at a
     /// packet boundary. `columns` are the current RESULT_HEAD's types.
-    pub async fn next(&mut self, columns: Option<&[Type]>) -> Result<Option<Incoming>, ChannelError> {
+    pub async fn next(
+        &mut self,
+        columns: Option<&[Type]>,
+    ) -> Result<Option<Incoming>, ChannelError> {
         loop {
             match self.frames.next_frame()? {
                 Some(FrameEvent::Frame(body)) => {
@@ -280,7 +283,8 @@ mod tests {
         user: &str,
         password: &str,
     ) -> Result<(Channel, DuplexStream), HandshakeError> {
-        let (state, login) = ClientHandshake::start(user, PasswordKey::from_password(password), MAX);
+        let (state, login) =
+            ClientHandshake::start(user, PasswordKey::from_password(password), MAX);
         stream.write_all(&login).await.unwrap();
         let challenge = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
         let state = state.on_challenge(&challenge)?;
@@ -292,7 +296,10 @@ mod tests {
 
     /// The server's side: returns the channel once the client's first
     /// record (a PING) opened.
-    async fn server_side(mut stream: DuplexStream, password: &str) -> Result<Channel, HandshakeError> {
+    async fn server_side(
+        mut stream: DuplexStream,
+        password: &str,
+    ) -> Result<Channel, HandshakeError> {
         let body = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
         let lookup = ServerHandshake::on_login(&body)?;
         let account = if lookup.user() == "alice" {
@@ -322,13 +329,19 @@ mod tests {
         Ok(channel)
     }
 
-    async fn run_login(user: &str, password: &str) -> (Result<(), HandshakeError>, Result<(), HandshakeError>) {
+    async fn run_login(
+        user: &str,
+        password: &str,
+    ) -> (Result<(), HandshakeError>, Result<(), HandshakeError>) {
         let (c, s) = duplex(1 << 16);
         let server = tokio::spawn(async move { server_side(s, "right").await.map(|_| ()) });
         let client = async {
             let (mut channel, mut stream) = client_side(c, user, password).await?;
             let mut first = Vec::new();
-            channel.sealer.seal(&Packet::Ping.to_frame(), &mut first).unwrap();
+            channel
+                .sealer
+                .seal(&Packet::Ping.to_frame(), &mut first)
+                .unwrap();
             stream.write_all(&first).await.unwrap();
             Ok(())
         }
@@ -379,9 +392,21 @@ mod tests {
         w.queue(&Packet::ResultHead(head.clone())).unwrap();
         let big = "x".repeat(5000);
         for i in 0..100i64 {
-            let text = if i == 50 { big.clone() } else { format!("row {i}") };
-            let values = vec![Value::Int8(i), if i == 7 { Value::Null } else { Value::Text(text) }];
-            w.queue(&Packet::ResultRow(ResultRow { number: 1, values })).unwrap();
+            let text = if i == 50 {
+                big.clone()
+            } else {
+                format!("row {i}")
+            };
+            let values = vec![
+                Value::Int8(i),
+                if i == 7 {
+                    Value::Null
+                } else {
+                    Value::Text(text)
+                },
+            ];
+            w.queue(&Packet::ResultRow(ResultRow { number: 1, values }))
+                .unwrap();
         }
         w.flush().await.unwrap();
         drop(w);
@@ -411,7 +436,10 @@ mod tests {
         let mut sealer = RecordSealer::new(&key, crate::crypto::Direction::ServerToClient);
         let mut record = Vec::new();
         sealer.seal(&Packet::Ping.to_frame(), &mut record).unwrap();
-        b_writer.write_all(&record[..record.len() - 3]).await.unwrap();
+        b_writer
+            .write_all(&record[..record.len() - 3])
+            .await
+            .unwrap();
         drop(b_writer);
         let opener = RecordOpener::new(&key, crate::crypto::Direction::ServerToClient, MAX);
         let mut r = SealedReader::new(a, opener, 1 << 20);
@@ -454,6 +482,9 @@ mod tests {
                 kind: Some(crate::packet::kind::QUERY)
             })
         );
-        assert_eq!(r.next(None).await.unwrap(), Some(Incoming::Packet(Packet::Ping)));
+        assert_eq!(
+            r.next(None).await.unwrap(),
+            Some(Incoming::Packet(Packet::Ping))
+        );
     }
 }

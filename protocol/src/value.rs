@@ -326,6 +326,9 @@ mod tests {
     #[test]
     fn rejects_bad_boolean_byte() {
         let mut r = Reader::new(&[2]);
-        assert_eq!(Value::decode(Type::Bool, &mut r), Err(DecodeError::InvalidBool(2)));
+        assert_eq!(
+            Value::decode(Type::Bool, &mut r),
+            Err(DecodeError::InvalidBool(2))
+        );
     }
 }

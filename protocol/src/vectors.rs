@@ -22,7 +22,10 @@ pub(crate) fn get(name: &str) -> Vec<u8> {
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '|')
         .collect();
-    assert!(digits.len() % 2 == 0, "vector {name} has an odd number of hex digits");
+    assert!(
+        digits.len() % 2 == 0,
+        "vector {name} has an odd number of hex digits"
+    );
     (0..digits.len())
         .step_by(2)
         .map(|i| {

@@ -173,7 +173,9 @@ impl std::fmt::Display for Error {
             Kind::Handshake(HandshakeError::WrongCredentials) => {
                 f.write_str("login failed: wrong user name or password")
             }
-            Kind::Handshake(HandshakeError::Refused(e)) => write!(f, "login refused: {}", e.message),
+            Kind::Handshake(HandshakeError::Refused(e)) => {
+                write!(f, "login refused: {}", e.message)
+            }
             Kind::Handshake(e) => write!(f, "login failed: {e}"),
             Kind::Channel(e) => write!(f, "connection to the cor4 proxy lost: {e}"),
             Kind::Closed => f.write_str("the cor4 proxy closed the connection"),

@@ -199,10 +199,18 @@ impl Client {
         let mut stream = TcpStream::connect((config.host.as_str(), config.port))
             .await
             .map_err(|e| Error::new(Kind::Connect(e)))?;
-        stream.set_nodelay(true).map_err(|e| Error::new(Kind::Connect(e)))?;
-        let peer = stream.peer_addr().map_err(|e| Error::new(Kind::Connect(e)))?;
-        let (state, login) = ClientHandshake::start(&config.user, config.key.clone(), config.max_record);
-        stream.write_all(&login).await.map_err(|e| Error::new(Kind::Connect(e)))?;
+        stream
+            .set_nodelay(true)
+            .map_err(|e| Error::new(Kind::Connect(e)))?;
+        let peer = stream
+            .peer_addr()
+            .map_err(|e| Error::new(Kind::Connect(e)))?;
+        let (state, login) =
+            ClientHandshake::start(&config.user, config.key.clone(), config.max_record);
+        stream
+            .write_all(&login)
+            .await
+            .map_err(|e| Error::new(Kind::Connect(e)))?;
         let challenge = match read_clear_frame(&mut stream, 4096).await? {
             Some(body) => body,
             None => return Err(closed()),
@@ -220,7 +228,9 @@ impl Client {
             .map_err(|e| Error::new(Kind::Handshake(e)))?;
         let mut record = vec![0u8; AwaitReply::REPLY_RECORD_LEN];
         stream.read_exact(&mut record).await.map_err(|_| {
-            Error::new(Kind::Handshake(crate::handshake::HandshakeError::WrongCredentials))
+            Error::new(Kind::Handshake(
+                crate::handshake::HandshakeError::WrongCredentials,
+            ))
         })?;
         let established = state
             .on_reply(&mut record)
@@ -279,7 +289,10 @@ impl Client {
     }
 
     async fn next_packet(&mut self) -> Result<Packet, Error> {
-        let columns = self.columns.as_ref().map(|c| c.iter().map(Column::type_).collect::<Vec<Type>>());
+        let columns = self
+            .columns
+            .as_ref()
+            .map(|c| c.iter().map(Column::type_).collect::<Vec<Type>>());
         match self.reader.next(columns.as_deref()).await? {
             Some(Incoming::Packet(p)) => Ok(p),
             Some(Incoming::Oversized { .. }) => Err(Error::new(Kind::Protocol(
@@ -325,9 +338,10 @@ impl Client {
                     Message::Columns(columns)
                 }
                 Packet::ResultRow(row) => {
-                    let columns = self.columns.clone().ok_or_else(|| {
-                        Error::new(Kind::Protocol("row without RESULT_HEAD"))
-                    })?;
+                    let columns = self
+                        .columns
+                        .clone()
+                        .ok_or_else(|| Error::new(Kind::Protocol("row without RESULT_HEAD")))?;
                     Message::Row(Row::new(columns, row.values))
                 }
                 Packet::ResultEnd(end) => {
@@ -375,7 +389,9 @@ impl Client {
             |(client, mut failed)| async move {
                 loop {
                     if client.pending == 0 {
-                        return failed.take().map(|e| (Err(Error::new(Kind::Db(Box::new(e)))), (client, None)));
+                        return failed
+                            .take()
+                            .map(|e| (Err(Error::new(Kind::Db(Box::new(e)))), (client, None)));
                     }
                     match client.next_message().await {
                         Ok(Message::Row(row)) => return Some((Ok(row), (client, failed))),

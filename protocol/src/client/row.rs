@@ -328,9 +328,8 @@ impl FromValue<'_> for uuid::Uuid {
 impl FromValue<'_> for serde_json::Value {
     fn from_value(v: &Value) -> Result<Self, ConversionError> {
         match v {
-            Value::Json(s) => {
-                serde_json::from_str(s).map_err(|_| ConversionError::OutOfRange("serde_json::Value"))
-            }
+            Value::Json(s) => serde_json::from_str(s)
+                .map_err(|_| ConversionError::OutOfRange("serde_json::Value")),
             _ => Err(wrong(v, "serde_json::Value")),
         }
     }

@@ -16,6 +16,6 @@ pub use kdf::{
     fake_salt, transcript_hash,
 };
 pub use record::{
-    Direction, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT, RECORD_HEADER_LEN, RecordOpener, RecordSealer,
-    Rc6, Rc6Gcm, TAG_LEN,
+    Direction, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT, RECORD_HEADER_LEN, Rc6, Rc6Gcm, RecordOpener,
+    RecordSealer, TAG_LEN,
 };

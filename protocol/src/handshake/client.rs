@@ -124,12 +124,11 @@ impl AwaitReply {
             _ => return Err(HandshakeError::WrongCredentials),
         };
         let plaintext = &record[range];
-        let (body, used) = split_frame(plaintext, u32::MAX)?.ok_or(
-            crate::error::DecodeError::Truncated {
+        let (body, used) =
+            split_frame(plaintext, u32::MAX)?.ok_or(crate::error::DecodeError::Truncated {
                 field: "login reply",
                 needed: 1,
-            },
-        )?;
+            })?;
         if used != plaintext.len() {
             return Err(crate::error::DecodeError::TrailingBytes(plaintext.len() - used).into());
         }

@@ -180,7 +180,11 @@ impl AwaitLookup {
         let accepted = matches!(verdict, Some(Verdict::Accept { .. }));
         let channel = Channel {
             sealer,
-            opener: RecordOpener::new(&keys.client_to_server, Direction::ClientToServer, max_record),
+            opener: RecordOpener::new(
+                &keys.client_to_server,
+                Direction::ClientToServer,
+                max_record,
+            ),
             peer_max_record: self.client_max_record,
         };
         (

@@ -35,7 +35,11 @@ fn login(
     user: &str,
     password: &str,
     account: Account,
-) -> (Vec<u8>, Result<ClientEstablished, HandshakeError>, AwaitConfirm) {
+) -> (
+    Vec<u8>,
+    Result<ClientEstablished, HandshakeError>,
+    AwaitConfirm,
+) {
     let (client, login_frame) = ClientHandshake::start_with_nonce(
         user,
         PasswordKey::from_password(password),
@@ -44,9 +48,11 @@ fn login(
     );
     let lookup = ServerHandshake::on_login(&login_frame[4..]).unwrap();
     assert_eq!(lookup.user(), user);
-    let (confirm, reply) = lookup.respond_with(account, MAX_RECORD, seq(0x20), &[0; LOGIN_REPLY_LEN]);
+    let (confirm, reply) =
+        lookup.respond_with(account, MAX_RECORD, seq(0x20), &[0; LOGIN_REPLY_LEN]);
     let (challenge_len, _) = reply.split_at(4);
-    let challenge_len = usize::try_from(u32::from_le_bytes(challenge_len.try_into().unwrap())).unwrap();
+    let challenge_len =
+        usize::try_from(u32::from_le_bytes(challenge_len.try_into().unwrap())).unwrap();
     let challenge_body = &reply[4..4 + challenge_len];
     let mut record = reply[4 + challenge_len..].to_vec();
     assert_eq!(record.len(), AwaitReply::REPLY_RECORD_LEN);
@@ -72,7 +78,12 @@ fn full_login_then_confirming_record() {
     // And back the other way.
     let mut answer = Vec::new();
     server.sealer.seal(b"pong", &mut answer).unwrap();
-    let (range, _) = client.channel.opener.open_in_place(&mut answer).unwrap().unwrap();
+    let (range, _) = client
+        .channel
+        .opener
+        .open_in_place(&mut answer)
+        .unwrap()
+        .unwrap();
     assert_eq!(&answer[range], b"pong");
 }
 
@@ -132,7 +143,10 @@ fn reply_to_unknown_user_has_same_length_and_layout_as_known_user() {
     for reply in [&unknown_reply, &locked_reply] {
         assert_eq!(reply[..5], known_reply[..5]);
         let record_at = 4 + 57;
-        assert_eq!(reply[record_at..record_at + 4], known_reply[record_at..record_at + 4]);
+        assert_eq!(
+            reply[record_at..record_at + 4],
+            known_reply[record_at..record_at + 4]
+        );
     }
 }
 
@@ -171,14 +185,20 @@ fn two_logins_with_the_same_password_derive_different_keys() {
             MAX_RECORD,
             seq(nonce),
         );
-        let (_, reply) = ServerHandshake::on_login(&frame[4..]).unwrap().respond(
-            known(PASSWORD, accept()),
-            MAX_RECORD,
-        );
+        let (_, reply) = ServerHandshake::on_login(&frame[4..])
+            .unwrap()
+            .respond(known(PASSWORD, accept()), MAX_RECORD);
         let mut record = reply[61..].to_vec();
-        let mut est = client.on_challenge(&reply[4..61]).unwrap().on_reply(&mut record).unwrap();
+        let mut est = client
+            .on_challenge(&reply[4..61])
+            .unwrap()
+            .on_reply(&mut record)
+            .unwrap();
         let mut sealed = Vec::new();
-        est.channel.sealer.seal(b"same plaintext", &mut sealed).unwrap();
+        est.channel
+            .sealer
+            .seal(b"same plaintext", &mut sealed)
+            .unwrap();
         sealed
     };
     // Same client nonce even: the server's fresh nonce still separates them.
@@ -201,15 +221,21 @@ fn server_rejects_version_1_login() {
 
 #[test]
 fn client_rejects_absurd_iteration_count() {
-    let (client, frame) =
-        ClientHandshake::start_with_nonce(USER, PasswordKey::from_password(PASSWORD), MAX_RECORD, seq(0));
+    let (client, frame) = ClientHandshake::start_with_nonce(
+        USER,
+        PasswordKey::from_password(PASSWORD),
+        MAX_RECORD,
+        seq(0),
+    );
     let account = Account::Known {
         secret: PasswordKey::from_password(PASSWORD).stretch(&SALT, 1000),
         salt: SALT,
         iterations: u32::MAX,
         verdict: accept(),
     };
-    let (_, reply) = ServerHandshake::on_login(&frame[4..]).unwrap().respond(account, MAX_RECORD);
+    let (_, reply) = ServerHandshake::on_login(&frame[4..])
+        .unwrap()
+        .respond(account, MAX_RECORD);
     assert!(matches!(
         client.on_challenge(&reply[4..61]),
         Err(HandshakeError::BadIterations(u32::MAX))
@@ -232,16 +258,33 @@ fn golden_login_exchange() {
     );
     assert_eq!(login_frame, vectors::get("login"), "LOGIN frame");
     let lookup = ServerHandshake::on_login(&login_frame[4..]).unwrap();
-    let (_, reply) = lookup.respond_with(known(PASSWORD, accept()), MAX_RECORD, seq(0x20), &[0; LOGIN_REPLY_LEN]);
-    assert_eq!(reply[..61], vectors::get("login-challenge")[..], "LOGIN_CHALLENGE frame");
-    assert_eq!(reply[61..], vectors::get("login-reply-record")[..], "sealed reply");
+    let (_, reply) = lookup.respond_with(
+        known(PASSWORD, accept()),
+        MAX_RECORD,
+        seq(0x20),
+        &[0; LOGIN_REPLY_LEN],
+    );
+    assert_eq!(
+        reply[..61],
+        vectors::get("login-challenge")[..],
+        "LOGIN_CHALLENGE frame"
+    );
+    assert_eq!(
+        reply[61..],
+        vectors::get("login-reply-record")[..],
+        "sealed reply"
+    );
 
     let k = PasswordKey::from_password(PASSWORD);
     assert_eq!(k.as_bytes()[..], vectors::get("login-k")[..], "K");
     let s = k.stretch(&SALT, ITERATIONS);
     assert_eq!(s.as_bytes()[..], vectors::get("login-s")[..], "S");
     let th = transcript_hash(&login_frame[4..], &reply[4..61]);
-    assert_eq!(th[..], vectors::get("login-transcript")[..], "transcript hash");
+    assert_eq!(
+        th[..],
+        vectors::get("login-transcript")[..],
+        "transcript hash"
+    );
     let keys = SessionKeys::derive(&s, &th);
     assert_eq!(keys.client_to_server[..], vectors::get("login-key-c2s")[..]);
     assert_eq!(keys.server_to_client[..], vectors::get("login-key-s2c")[..]);
@@ -277,7 +320,12 @@ fn print_vectors() {
         seq(0x00),
     );
     let lookup = ServerHandshake::on_login(&login_frame[4..]).unwrap();
-    let (_, reply) = lookup.respond_with(known(PASSWORD, accept()), MAX_RECORD, seq(0x20), &[0; LOGIN_REPLY_LEN]);
+    let (_, reply) = lookup.respond_with(
+        known(PASSWORD, accept()),
+        MAX_RECORD,
+        seq(0x20),
+        &[0; LOGIN_REPLY_LEN],
+    );
     let k = PasswordKey::from_password(PASSWORD);
     let s = k.stretch(&SALT, ITERATIONS);
     let th = transcript_hash(&login_frame[4..], &reply[4..61]);

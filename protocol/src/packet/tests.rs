@@ -41,7 +41,10 @@ fn golden_seed_result_row_2() {
     assert_eq!(hex(&frame), "1000000006020000000100000005007a6f6d6261");
     assert_eq!(frame, vectors::get("seed-result-row-2"));
     let types = [Type::Int4, Type::Text];
-    assert_eq!(Packet::decode(&frame[4..], Some(&types)), Ok(seed_row(2, "zomba")));
+    assert_eq!(
+        Packet::decode(&frame[4..], Some(&types)),
+        Ok(seed_row(2, "zomba"))
+    );
 }
 
 #[test]
@@ -95,7 +98,10 @@ fn rejects_trailing_bytes() {
 
 #[test]
 fn rejects_unknown_packet_type() {
-    assert_eq!(Packet::decode(&[77], None), Err(DecodeError::UnknownPacketType(77)));
+    assert_eq!(
+        Packet::decode(&[77], None),
+        Err(DecodeError::UnknownPacketType(77))
+    );
 }
 
 #[test]
@@ -103,7 +109,10 @@ fn rejects_unknown_type_code_in_head() {
     let mut b = body(&seed_head());
     // names: 4 + 4 + 5 bytes after the type byte, then the two type codes.
     b[14] = 99;
-    assert_eq!(Packet::decode(&b, None), Err(DecodeError::UnknownTypeCode(99)));
+    assert_eq!(
+        Packet::decode(&b, None),
+        Err(DecodeError::UnknownTypeCode(99))
+    );
 }
 
 #[test]
@@ -201,8 +210,12 @@ pub(crate) fn arb_value(ty: Type) -> BoxedStrategy<Value> {
             .boxed(),
         Type::Date => any::<i32>().prop_map(Value::Date).boxed(),
         Type::Int8 => any::<i64>().prop_map(Value::Int8).boxed(),
-        Type::Float8 => any::<u64>().prop_map(|b| Value::Float8(f64::from_bits(b))).boxed(),
-        Type::Float4 => any::<u32>().prop_map(|b| Value::Float4(f32::from_bits(b))).boxed(),
+        Type::Float8 => any::<u64>()
+            .prop_map(|b| Value::Float8(f64::from_bits(b)))
+            .boxed(),
+        Type::Float4 => any::<u32>()
+            .prop_map(|b| Value::Float4(f32::from_bits(b)))
+            .boxed(),
         Type::Timestamp => any::<i64>().prop_map(Value::Timestamp).boxed(),
         Type::TimestampTz => (any::<i64>(), any::<i32>())
             .prop_map(|(micros, offset)| Value::TimestampTz { micros, offset })
@@ -211,7 +224,9 @@ pub(crate) fn arb_value(ty: Type) -> BoxedStrategy<Value> {
         Type::Bytea => proptest::collection::vec(any::<u8>(), 0..64)
             .prop_map(Value::Bytea)
             .boxed(),
-        Type::Json => "\\{\"[a-z]{0,8}\": [0-9]{1,5}\\}".prop_map(Value::Json).boxed(),
+        Type::Json => "\\{\"[a-z]{0,8}\": [0-9]{1,5}\\}"
+            .prop_map(Value::Json)
+            .boxed(),
         Type::Uuid => any::<[u8; 16]>().prop_map(Value::Uuid).boxed(),
     }
 }
@@ -236,7 +251,10 @@ fn arb_head_and_row() -> impl Strategy<Value = (ResultHead, ResultRow)> {
         )
             .prop_map(|(types, names, values, number, rows)| {
                 let rows = rows.filter(|&r| r != ROWS_UNKNOWN);
-                (ResultHead { names, types, rows }, ResultRow { number, values })
+                (
+                    ResultHead { names, types, rows },
+                    ResultRow { number, values },
+                )
             })
     })
 }
@@ -272,14 +290,24 @@ fn arb_error() -> impl Strategy<Value = ErrorPacket> {
 
 fn arb_packet() -> impl Strategy<Value = Packet> {
     prop_oneof![
-        (any::<u8>(), proptest::collection::vec(any::<u8>(), 0..32), any::<u8>(), any::<u64>(), ".{0,20}")
+        (
+            any::<u8>(),
+            proptest::collection::vec(any::<u8>(), 0..32),
+            any::<u8>(),
+            any::<u64>(),
+            ".{0,20}"
+        )
             .prop_map(|(answered, random, flags, affected, tag)| {
                 let detail = match answered {
                     kind::LOGIN => OkDetail::Login { flags },
                     kind::QUERY => OkDetail::Command { affected, tag },
                     _ => OkDetail::None,
                 };
-                Packet::Ok(OkPacket { answered, random, detail })
+                Packet::Ok(OkPacket {
+                    answered,
+                    random,
+                    detail,
+                })
             }),
         (".{0,20}", any::<[u8; 4]>(), any::<[u8; 32]>(), any::<u32>()).prop_map(
             |(user, version, nonce, max_record)| {
@@ -291,17 +319,24 @@ fn arb_packet() -> impl Strategy<Value = Packet> {
         "[A-Za-z0-9+/=]{0,30}".prop_map(Packet::ChPass),
         ".{0,200}".prop_map(Packet::Query),
         arb_head_and_row().prop_map(|(head, _)| Packet::ResultHead(head)),
-        (any::<u64>(), ".{0,20}").prop_map(|(rows, tag)| Packet::ResultEnd(ResultEnd { rows, tag })),
+        (any::<u64>(), ".{0,20}")
+            .prop_map(|(rows, tag)| Packet::ResultEnd(ResultEnd { rows, tag })),
         Just(Packet::Ping),
         Just(Packet::Cancel),
-        (any::<[u8; 16]>(), any::<u32>(), any::<[u8; 32]>(), any::<u32>()).prop_map(
-            |(salt, iterations, nonce, max_record)| Packet::LoginChallenge(LoginChallenge {
-                salt,
-                iterations,
-                nonce,
-                max_record
-            })
-        ),
+        (
+            any::<[u8; 16]>(),
+            any::<u32>(),
+            any::<[u8; 32]>(),
+            any::<u32>()
+        )
+            .prop_map(
+                |(salt, iterations, nonce, max_record)| Packet::LoginChallenge(LoginChallenge {
+                    salt,
+                    iterations,
+                    nonce,
+                    max_record
+                })
+            ),
         prop_oneof![
             Just(TransactionStatus::Idle),
             Just(TransactionStatus::InTransaction),
