@@ -10,9 +10,11 @@
 //! let n = client.execute("CREATE TEMP TABLE t AS SELECT 1 AS id").await?;
 //! let rows = client.query_all("SELECT id, 'x' AS name FROM t").await?;
 //! let id: i32 = rows[0].get("id");
-//! let mut stream = client.query("SELECT * FROM generate_series(1, 3)").await?;
-//! while let Some(row) = stream.try_next().await? {
-//!     let _: i32 = row.get(0);
+//! {
+//!     let mut stream = client.query("SELECT * FROM generate_series(1, 3)").await?;
+//!     while let Some(row) = stream.try_next().await? {
+//!         let _: i32 = row.get(0);
+//!     }
 //! }
 //! client.close().await?;
 //! # let _ = (n, id); Ok(()) }
@@ -136,6 +138,9 @@ pub enum Message {
 }
 
 type Writer = Arc<Mutex<SealedWriter<OwnedWriteHalf>>>;
+
+/// The rows of a query, in order; the first error ends the stream.
+pub type RowStream<'a> = std::pin::Pin<Box<dyn Stream<Item = Result<Row, Error>> + Send + 'a>>;
 
 /// A logged-in session with a cor4 proxy.
 pub struct Client {
@@ -379,12 +384,9 @@ impl Client {
 
     /// Runs `sql` and streams its rows. The rows of every statement that
     /// returns rows are yielded in order; the first error ends the stream.
-    pub async fn query(
-        &mut self,
-        sql: &str,
-    ) -> Result<impl Stream<Item = Result<Row, Error>> + '_, Error> {
+    pub async fn query(&mut self, sql: &str) -> Result<RowStream<'_>, Error> {
         self.send_query(sql).await?;
-        Ok(futures_util::stream::unfold(
+        Ok(Box::pin(futures_util::stream::unfold(
             (self, None::<DbError>),
             |(client, mut failed)| async move {
                 loop {
@@ -404,7 +406,7 @@ impl Client {
                     }
                 }
             },
-        ))
+        )))
     }
 
     /// Runs `sql` and collects its rows.

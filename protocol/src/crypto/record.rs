@@ -26,6 +26,8 @@ pub type Rc6Gcm = AesGcm<Rc6, U12>;
 pub const RECORD_HEADER_LEN: usize = 4;
 /// Bytes of the GCM tag after every record's ciphertext.
 pub const TAG_LEN: usize = 16;
+/// [`TAG_LEN`] as a wire length.
+const TAG_LEN_U32: u32 = 16;
 /// The smallest record-size limit a peer may announce.
 pub const MIN_RECORD_LIMIT: u32 = 1024;
 /// The largest record-size limit a peer may announce (16 MiB).
@@ -80,7 +82,7 @@ impl RecordSealer {
         let start = out.len();
         let len = u32::try_from(plaintext.len() + TAG_LEN).map_err(|_| RecordError::BadLength {
             len: u32::MAX,
-            max: MAX_RECORD_LIMIT + TAG_LEN as u32,
+            max: MAX_RECORD_LIMIT + TAG_LEN_U32,
         })?;
         let header = len.to_le_bytes();
         out.extend_from_slice(&header);
@@ -129,8 +131,8 @@ impl RecordOpener {
     /// buffered; returns the number of bytes that follow the header.
     pub fn check_header(&self, header: [u8; RECORD_HEADER_LEN]) -> Result<usize, RecordError> {
         let len = u32::from_le_bytes(header);
-        let max = self.max_plaintext.saturating_add(TAG_LEN as u32);
-        if len <= TAG_LEN as u32 || len > max {
+        let max = self.max_plaintext.saturating_add(TAG_LEN_U32);
+        if len <= TAG_LEN_U32 || len > max {
             return Err(RecordError::BadLength { len, max });
         }
         usize::try_from(len).map_err(|_| RecordError::BadLength { len, max })

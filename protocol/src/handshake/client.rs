@@ -150,7 +150,7 @@ impl AwaitReply {
                     flags,
                 })
             }
-            Packet::Error(e) => Err(HandshakeError::Refused(e)),
+            Packet::Error(e) => Err(HandshakeError::Refused(Box::new(e))),
             other => Err(HandshakeError::UnexpectedPacket {
                 expected: kind::OK,
                 got: other.kind(),

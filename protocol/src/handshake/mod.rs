@@ -86,7 +86,7 @@ pub enum HandshakeError {
     /// The server refused the login with a reason only the password holder
     /// can read (locked account, address not allowed, …).
     #[error("login refused: {}", .0.message)]
-    Refused(ErrorPacket),
+    Refused(Box<ErrorPacket>),
 }
 
 #[cfg(test)]
