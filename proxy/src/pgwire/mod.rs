@@ -44,7 +44,7 @@ mod message;
 mod socket;
 mod startup;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -1,7 +1,7 @@
 //! Tests against a real PostgreSQL 15 (see `cluster`) and against fake
 //! servers on loopback for what a real one never does.
 
-mod cluster;
+pub(crate) mod cluster;
 
 use std::time::{Duration, Instant};
 

@@ -1,0 +1,334 @@
+//! PostgreSQL's answers as Cor4 packets: pure functions, no I/O.
+//!
+//! ```text
+//!  RowDescription ─▶ RESULT_HEAD (rows unknown)    CommandComplete ─▶ RESULT_END / OK
+//!  DataRow        ─▶ RESULT_ROW(_NULLS)            ErrorResponse   ─▶ ERROR (code 20)
+//!  ReadyForQuery  ─▶ READY                         NoticeResponse  ─▶ NOTICE
+//! ```
+
+use cor4_protocol::packet::{
+    ErrorPacket, Notice, OkDetail, OkPacket, ResultHead, ResultRow, TransactionStatus, kind,
+};
+use cor4_protocol::pgtext::{self, TextError};
+use cor4_protocol::{ErrorCode, Packet, Type, Value};
+
+use crate::pgwire::{self, Column, DataRow, DbError};
+
+/// The wire types of a result's columns, chosen once per RowDescription.
+///
+/// `iso_dates` says whether the session's `DateStyle` is ISO: only then can
+/// date and time text be read exactly; otherwise those columns travel as
+/// their text (code 2), as `docs/protocol.md` §4 requires.
+pub(super) fn column_types(columns: &[Column], iso_dates: bool) -> Vec<Type> {
+    columns
+        .iter()
+        .map(|c| match pgtext::type_for_oid(c.type_oid) {
+            Type::Date | Type::Time | Type::Timestamp | Type::TimestampTz if !iso_dates => {
+                Type::Text
+            }
+            ty => ty,
+        })
+        .collect()
+}
+
+/// Whether a `DateStyle` setting prints dates in ISO form (`ISO, MDY`,
+/// `ISO, DMY`, …). An unknown setting counts as not ISO.
+pub(super) fn is_iso_datestyle(datestyle: Option<&str>) -> bool {
+    datestyle.is_some_and(|s| s.trim_start().starts_with("ISO"))
+}
+
+/// RESULT_HEAD for `columns`, always streaming (rows unknown).
+pub(super) fn result_head(columns: &[Column], types: Vec<Type>) -> Packet {
+    Packet::ResultHead(ResultHead {
+        names: columns.iter().map(|c| c.name.clone()).collect(),
+        types,
+        rows: None,
+    })
+}
+
+/// Why a DataRow could not become a RESULT_ROW.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RowError {
+    /// The row has another number of values than its RowDescription.
+    Width {
+        /// Columns announced.
+        expected: usize,
+        /// Values in the row.
+        got: usize,
+    },
+    /// Column `column`'s text is not what PostgreSQL prints for its type.
+    Value {
+        /// 0-based column index.
+        column: usize,
+        /// What the parser said.
+        error: TextError,
+    },
+}
+
+/// The values of `row` as `types` say, NULL as [`Value::Null`].
+pub(super) fn row_values(types: &[Type], row: &DataRow) -> Result<Vec<Value>, RowError> {
+    if row.len() != types.len() {
+        return Err(RowError::Width {
+            expected: types.len(),
+            got: row.len(),
+        });
+    }
+    types
+        .iter()
+        .zip(row.iter())
+        .enumerate()
+        .map(|(column, (&ty, text))| match text {
+            None => Ok(Value::Null),
+            Some(text) => {
+                pgtext::parse(ty, text).map_err(|error| RowError::Value { column, error })
+            }
+        })
+        .collect()
+}
+
+/// RESULT_ROW number `count` (1-based) of a result; wraps past `u32::MAX`
+/// as `docs/protocol.md` §3 says.
+pub(super) fn result_row(count: u64, values: Vec<Value>) -> Packet {
+    let number = u32::try_from(count & u64::from(u32::MAX)).unwrap_or(u32::MAX);
+    Packet::ResultRow(ResultRow { number, values })
+}
+
+/// The ERROR that replaces a row the relay could not read. `names` are the
+/// result's column names, for the message.
+pub(super) fn row_error(error: RowError, names: &[String]) -> Packet {
+    let message = match error {
+        RowError::Width { expected, got } => format!(
+            "PostgreSQL sent a row of {got} values for {expected} columns; the rest of this query was cancelled"
+        ),
+        RowError::Value { column, error } => {
+            let name = names.get(column).map_or("?", String::as_str);
+            let hint = match error.type_() {
+                Type::Date | Type::Time | Type::Timestamp | Type::TimestampTz => {
+                    " (if this QUERY changed DateStyle, change it in a QUERY of its own)"
+                }
+                _ => "",
+            };
+            format!(
+                "cannot relay column \"{name}\": {error}{hint}; the rest of this query was cancelled"
+            )
+        }
+    };
+    error_packet(kind::QUERY, ErrorCode::Internal, message)
+}
+
+/// An ERROR that is not PostgreSQL's: its PostgreSQL fields stay empty.
+pub(super) fn error_packet(answered: u8, code: ErrorCode, message: impl Into<String>) -> Packet {
+    Packet::Error(ErrorPacket {
+        answered,
+        code: code.as_i32(),
+        message: message.into(),
+        ..ErrorPacket::default()
+    })
+}
+
+/// ERROR code 20 carrying PostgreSQL's error, answering QUERY.
+pub(super) fn sql_error(e: &DbError) -> Packet {
+    Packet::Error(ErrorPacket {
+        answered: kind::QUERY,
+        code: ErrorCode::Sql.as_i32(),
+        message: e.message.clone(),
+        random: Vec::new(),
+        sqlstate: e.code.clone(),
+        severity: severity(e).to_owned(),
+        detail: e.detail.clone().unwrap_or_default(),
+        hint: e.hint.clone().unwrap_or_default(),
+        position: e.position,
+    })
+}
+
+/// NOTICE carrying a PostgreSQL notice or warning.
+pub(super) fn notice(e: &DbError) -> Packet {
+    Packet::Notice(Notice {
+        severity: severity(e).to_owned(),
+        sqlstate: e.code.clone(),
+        message: e.message.clone(),
+        detail: e.detail.clone().unwrap_or_default(),
+        hint: e.hint.clone().unwrap_or_default(),
+    })
+}
+
+/// The untranslated severity when PostgreSQL sent one (9.6+), so clients
+/// can match on `ERROR`/`FATAL` whatever `lc_messages` says.
+fn severity(e: &DbError) -> &str {
+    e.severity_nonlocalized.as_deref().unwrap_or(&e.severity)
+}
+
+/// OK answering QUERY for a statement that returned no rows.
+pub(super) fn command_ok(tag: String) -> Packet {
+    Packet::Ok(OkPacket {
+        answered: kind::QUERY,
+        random: Vec::new(),
+        detail: OkDetail::Command {
+            affected: affected_rows(&tag),
+            tag,
+        },
+    })
+}
+
+/// OK answering anything but QUERY and LOGIN.
+pub(super) fn plain_ok(answered: u8) -> Packet {
+    Packet::Ok(OkPacket {
+        answered,
+        random: Vec::new(),
+        detail: OkDetail::None,
+    })
+}
+
+/// The row count a command tag reports: its last word for the commands
+/// whose tag ends in one (`INSERT 0 3` → 3, `UPDATE 2` → 2), else 0.
+pub(super) fn affected_rows(tag: &str) -> u64 {
+    let command = tag.split(' ').next().unwrap_or_default();
+    match command {
+        "INSERT" | "UPDATE" | "DELETE" | "SELECT" | "MOVE" | "FETCH" | "COPY" | "MERGE" => tag
+            .rsplit(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// READY with PostgreSQL's transaction status.
+pub(super) fn ready(status: pgwire::TransactionStatus) -> Packet {
+    Packet::Ready(match status {
+        pgwire::TransactionStatus::Idle => TransactionStatus::Idle,
+        pgwire::TransactionStatus::InTransaction => TransactionStatus::InTransaction,
+        pgwire::TransactionStatus::Failed => TransactionStatus::Failed,
+    })
+}
+
+/// The 16 digest bytes of a CHPASS field: standard base64 with padding
+/// (24 characters, canonical trailing bits), as `docs/protocol.md` §3
+/// specifies. The length is checked first, so a huge field costs nothing.
+pub(super) fn decode_digest(field: &str) -> Option<[u8; 16]> {
+    use base64::Engine as _;
+    if field.len() != 24 {
+        return None;
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(field)
+        .ok()?;
+    bytes.try_into().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affected_rows_reads_the_last_number_of_counting_tags() {
+        for (tag, n) in [
+            ("INSERT 0 3", 3),
+            ("UPDATE 2", 2),
+            ("DELETE 0", 0),
+            ("SELECT 5", 5),
+            ("MOVE 7", 7),
+            ("FETCH 1", 1),
+            ("COPY 12", 12),
+            ("MERGE 4", 4),
+            ("CREATE TABLE", 0),
+            ("CREATE TABLE AS", 0),
+            ("BEGIN", 0),
+            ("", 0),
+            ("INSERT 0", 0),
+            ("UPDATE x", 0),
+        ] {
+            assert_eq!(affected_rows(tag), n, "{tag}");
+        }
+    }
+
+    #[test]
+    fn accepts_base64_of_md5_digests() {
+        // MD5("") and MD5("correct horse"), base64 as `base64 -w0` prints it.
+        assert_eq!(
+            decode_digest("1B2M2Y8AsgTpgAmY7PhCfg=="),
+            Some([
+                0xd4, 0x1d, 0x8c, 0xd9, 0x8f, 0x00, 0xb2, 0x04, 0xe9, 0x80, 0x09, 0x98, 0xec, 0xf8,
+                0x42, 0x7e
+            ])
+        );
+        let key = cor4_protocol::crypto::PasswordKey::from_password("correct horse");
+        assert_eq!(
+            decode_digest("PLTnMmMfR+brlh80VUt83g=="),
+            Some(*key.as_bytes())
+        );
+        assert_eq!(
+            decode_digest("////////////////////+A=="),
+            Some({
+                let mut d = [0xff; 16];
+                d[15] = 0xf8;
+                d
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_digests() {
+        for bad in [
+            "",
+            "1B2M2Y8AsgTpgAmY7PhCfg",           // no padding
+            "1B2M2Y8AsgTpgAmY7PhCfg=",          // short padding
+            "1B2M2Y8AsgTpgAmY7PhCfg===",        // long
+            "1B2M2Y8AsgTpgAmY7PhCfh==",         // non-canonical last character
+            "1B2M2Y8AsgTpgAmY7PhC-g==",         // URL-safe alphabet
+            "1B2M2Y8AsgTpgAmY7PhCf===",         // 15 bytes
+            "1B2M2Y8AsgTpgAmY7PhCfgAA",         // 18 bytes
+            "1B2M2Y8AsgTpgAmY7PhCfgé",          // non-ASCII
+            "d41d8cd98f00b204e9800998ecf8427e", // hex
+        ] {
+            assert_eq!(decode_digest(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn non_iso_datestyle_sends_temporal_columns_as_text() {
+        let col = |oid| Column {
+            name: "c".into(),
+            type_oid: oid,
+            type_modifier: -1,
+        };
+        let cols = [
+            col(pgtext::oid::DATE),
+            col(pgtext::oid::TIME),
+            col(pgtext::oid::TIMESTAMP),
+            col(pgtext::oid::TIMESTAMPTZ),
+            col(pgtext::oid::INT4),
+        ];
+        assert_eq!(
+            column_types(&cols, true),
+            [
+                Type::Date,
+                Type::Time,
+                Type::Timestamp,
+                Type::TimestampTz,
+                Type::Int4
+            ]
+        );
+        assert_eq!(
+            column_types(&cols, false),
+            [Type::Text, Type::Text, Type::Text, Type::Text, Type::Int4]
+        );
+        assert!(is_iso_datestyle(Some("ISO, MDY")));
+        assert!(is_iso_datestyle(Some("ISO, DMY")));
+        assert!(!is_iso_datestyle(Some("German, DMY")));
+        assert!(!is_iso_datestyle(Some("SQL, MDY")));
+        assert!(!is_iso_datestyle(None));
+    }
+
+    #[test]
+    fn row_numbers_wrap_past_u32() {
+        let number = |count| match result_row(count, Vec::new()) {
+            Packet::ResultRow(r) => r.number,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(number(1), 1);
+        assert_eq!(number(u64::from(u32::MAX)), u32::MAX);
+        assert_eq!(number(u64::from(u32::MAX) + 1), 0);
+        assert_eq!(number(u64::from(u32::MAX) + 2), 1);
+    }
+}
