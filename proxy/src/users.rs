@@ -1,9 +1,46 @@
 //! The user store in PostgreSQL (schema `cor4`) and the PostgreSQL roles the
-//! users map to. (Being written: the signatures below are the contract.)
+//! users map to.
+//!
+//! ```text
+//! cor4-proxy ──admin connection (superuser cor4_admin, or CREATEROLE + owner)──► cor4.users, cor4.settings
+//!     │                                                                           CREATE/ALTER/DROP ROLE
+//!     └──one connection per session, as the user's own role (session_config)──► the user's data only
+//! ```
+//!
+//! [`UserStore::open`] connects as the admin role, runs the versioned
+//! migrations (see `migrations`) and loads the server secret. Logins use
+//! [`UserStore::lookup`], [`UserRecord::address_allowed`],
+//! [`UserRecord::is_rate_limited`], [`UserStore::record_failure`] and
+//! [`UserStore::record_success`]; sessions connect with
+//! [`UserStore::session_config`]. The `cor4-proxy user …` subcommands use
+//! the admin operations. `docs/security.md` explains the privilege design.
 
-use cor4_protocol::crypto::PasswordKey;
+mod cidr;
+mod migrations;
+mod policy;
+mod roles;
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+use std::time::SystemTime;
+
+use cor4_protocol::crypto::{MAX_ITERATIONS, MIN_ITERATIONS, PasswordKey, StretchedSecret};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Config, NoTls, Row};
+
+pub use cidr::{Cidr, CidrError};
+pub use policy::{
+    GENERATED_PASSWORD_LEN, LockoutPolicy, MIN_PASSWORD_LEN, check_key, check_password,
+    generate_password, validate_name,
+};
 
 /// Why a user-store operation failed.
+///
+/// For the peer: `PasswordRejected` answers CHPASS with ERROR 11; every
+/// other variant is an internal failure the client only sees as a generic
+/// server error (and, during login, not at all: the login just fails).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum UserError {
@@ -13,15 +50,726 @@ pub enum UserError {
     /// The new password was refused by policy.
     #[error("password refused: {0}")]
     PasswordRejected(&'static str),
+    /// A user, role or database name is not a safe identifier or is reserved.
+    #[error("invalid name: it {0}")]
+    InvalidName(&'static str),
+    /// No such user.
+    #[error("no such user")]
+    NoSuchUser,
+    /// A user of that name already exists.
+    #[error("a user of that name already exists")]
+    UserExists,
+    /// The PostgreSQL role already exists (for another user, or not created
+    /// by cor4): cor4 only uses roles it created itself.
+    #[error("a PostgreSQL role of that name already exists")]
+    RoleTaken,
+    /// An allowed-address entry is not a valid CIDR range.
+    #[error("invalid address range {entry:?}: {reason}")]
+    InvalidCidr {
+        /// The entry as given.
+        entry: String,
+        /// What is wrong with it.
+        #[source]
+        reason: CidrError,
+    },
+    /// The PBKDF2 iteration count is outside the range clients accept.
+    #[error("iteration count {0} is outside {MIN_ITERATIONS}..={MAX_ITERATIONS}")]
+    IterationsOutOfRange(u32),
+    /// `remove` without force, and the user's role still owns objects.
+    #[error("the user's role owns {count} database objects (remove with --force drops them)")]
+    OwnsObjects {
+        /// How many objects (tables, sequences, functions, …).
+        count: i64,
+    },
+    /// The database was migrated by a newer cor4-proxy.
+    #[error(
+        "user-store schema version {found} is newer than this proxy's {known}; upgrade the proxy"
+    )]
+    SchemaTooNew {
+        /// The version in `cor4.schema_version`.
+        found: i32,
+        /// The newest version this binary knows.
+        known: i32,
+    },
+    /// The admin role lacks what the store needs.
+    #[error("the admin role {0}")]
+    InsufficientPrivilege(&'static str),
+    /// A stored value is malformed (the table was edited by hand).
+    #[error("user store is corrupt: {0}")]
+    Corrupt(&'static str),
+    /// The password-stretching task died.
+    #[error("password stretching failed")]
+    StretchFailed,
+}
+
+/// What a login needs to know about one user.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    /// The cor4 user name.
+    pub name: String,
+    /// The PostgreSQL role sessions run as.
+    pub role: String,
+    /// The PBKDF2 salt.
+    pub salt: [u8; 16],
+    /// The PBKDF2 iteration count.
+    pub iterations: u32,
+    /// S, the stretched secret (password-equivalent for this protocol).
+    pub secret: StretchedSecret,
+    /// Locked by an administrator.
+    pub locked: bool,
+    /// The user must CHPASS before anything else.
+    pub must_change_password: bool,
+    /// Where the user may log in from; empty = anywhere.
+    pub allowed_cidrs: Vec<Cidr>,
+    /// Failed logins since the last success or unlock.
+    pub failed_attempts: u32,
+    /// End of the current failed-login lockout, if one was set.
+    pub locked_until: Option<SystemTime>,
+    /// Created with `--admin`.
+    pub is_admin: bool,
+}
+
+impl UserRecord {
+    /// Whether a TCP peer at `addr` may log in as this user: an empty list
+    /// allows anyone; otherwise the address must be in a listed range.
+    pub fn address_allowed(&self, addr: IpAddr) -> bool {
+        cidr::allowed(&self.allowed_cidrs, Some(addr))
+    }
+
+    /// Whether a peer without an IP address (a Unix socket, an unknown
+    /// peer) may log in as this user: only when no range is listed.
+    pub fn unknown_address_allowed(&self) -> bool {
+        cidr::allowed(&self.allowed_cidrs, None)
+    }
+
+    /// Whether a failed-login lockout is running now.
+    pub fn is_rate_limited(&self) -> bool {
+        self.locked_until.is_some_and(|t| t > SystemTime::now())
+    }
+}
+
+/// One line of `cor4-proxy user list` (no secrets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserSummary {
+    /// The cor4 user name.
+    pub name: String,
+    /// The PostgreSQL role.
+    pub role: String,
+    /// Locked by an administrator.
+    pub locked: bool,
+    /// Must change password at next login.
+    pub must_change_password: bool,
+    /// Allowed address ranges (empty = anywhere).
+    pub allowed_cidrs: Vec<String>,
+    /// Failed logins since the last success.
+    pub failed_attempts: u32,
+    /// End of the current lockout, if any was set.
+    pub locked_until: Option<SystemTime>,
+    /// Last successful login.
+    pub last_login: Option<SystemTime>,
+    /// Created with `--admin`.
+    pub is_admin: bool,
+    /// PBKDF2 iterations of the stored secret.
+    pub iterations: u32,
+    /// When the user was created.
+    pub created_at: SystemTime,
+    /// When the password last changed.
+    pub changed_at: SystemTime,
 }
 
 /// The user store.
-pub struct UserStore {}
+pub struct UserStore {
+    /// Admin settings with the store database filled in.
+    config: Config,
+    client: RwLock<Client>,
+    server_secret: [u8; 32],
+    superuser: bool,
+    iterations: u32,
+    lockout: LockoutPolicy,
+}
+
+impl std::fmt::Debug for UserStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserStore")
+            .field("database", &self.config.get_dbname())
+            .field("superuser", &self.superuser)
+            .finish_non_exhaustive()
+    }
+}
+
+const USER_COLUMNS: &str = "name, role, salt, iterations, secret, status = 'locked', \
+     must_change_password, allowed_cidrs, failed_attempts, locked_until, is_admin";
 
 impl UserStore {
-    /// Stores a new stretched secret for `name` (fresh salt) atomically.
+    /// Connects as the admin role to the database of `admin` (PostgreSQL's
+    /// default: the one named like the user), runs the migrations and loads
+    /// the server secret. Sessions connect to the same database.
+    ///
+    /// The admin role must be a superuser, or have CREATEROLE and own the
+    /// database (see `docs/security.md`).
+    pub async fn open(admin: &Config) -> Result<UserStore, UserError> {
+        Self::open_config(admin.clone()).await
+    }
+
+    /// Like [`open`](Self::open), but in `database`, which is created (owned
+    /// by the admin role) if missing.
+    pub async fn open_database(admin: &Config, database: &str) -> Result<UserStore, UserError> {
+        validate_database_name(database)?;
+        if admin.get_dbname() != Some(database) {
+            create_database(admin, database).await?;
+        }
+        let mut config = admin.clone();
+        config.dbname(database);
+        Self::open_config(config).await
+    }
+
+    async fn open_config(config: Config) -> Result<UserStore, UserError> {
+        let mut client = connect(&config).await?;
+        let mut fresh = [0u8; 32];
+        rand::fill(&mut fresh);
+        let server_secret = migrations::run(&mut client, &fresh).await?;
+        let row = client
+            .query_one(
+                "SELECT r.rolsuper, r.rolcreaterole,
+                        pg_catalog.pg_has_role(d.datdba, 'MEMBER')
+                 FROM pg_catalog.pg_roles r, pg_catalog.pg_database d
+                 WHERE r.rolname = current_user AND d.datname = pg_catalog.current_database()",
+                &[],
+            )
+            .await?;
+        let (superuser, createrole, owner): (bool, bool, bool) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if !superuser && !createrole {
+            return Err(UserError::InsufficientPrivilege(
+                "needs CREATEROLE (or SUPERUSER) to manage users' roles",
+            ));
+        }
+        if !superuser && !owner {
+            return Err(UserError::InsufficientPrivilege(
+                "must own the database (or be SUPERUSER) to grant CONNECT on it",
+            ));
+        }
+        Ok(UserStore {
+            config,
+            client: RwLock::new(client),
+            server_secret,
+            superuser,
+            iterations: cor4_protocol::crypto::DEFAULT_ITERATIONS,
+            lockout: LockoutPolicy::default(),
+        })
+    }
+
+    /// Sets the PBKDF2 iteration count for passwords changed by
+    /// [`set_password`](Self::set_password) (default 600 000).
+    pub fn with_iterations(mut self, iterations: u32) -> Result<Self, UserError> {
+        check_iterations(iterations)?;
+        self.iterations = iterations;
+        Ok(self)
+    }
+
+    /// Sets the failed-login policy.
+    pub fn with_lockout(mut self, lockout: LockoutPolicy) -> Self {
+        self.lockout = lockout;
+        self
+    }
+
+    /// The 32-byte secret shared by every proxy on this database: the key of
+    /// fake salts and of role passwords.
+    pub fn server_secret(&self) -> &[u8; 32] {
+        &self.server_secret
+    }
+
+    /// The database the store lives in and sessions connect to.
+    pub fn database(&self) -> Option<&str> {
+        self.config.get_dbname()
+    }
+
+    /// Settings for a session of `user`: the admin settings with the user's
+    /// role and its derived password in place of the admin's.
+    pub fn session_config(&self, user: &UserRecord) -> Config {
+        let mut config = self.config.clone();
+        config
+            .user(&user.role)
+            .password(roles::role_password(&self.server_secret, &user.role));
+        config
+    }
+
+    /// The user named `name`, or `None`.
+    pub async fn lookup(&self, name: &str) -> Result<Option<UserRecord>, UserError> {
+        let client = self.read().await?;
+        let row = client
+            .query_opt(
+                &format!("SELECT {USER_COLUMNS} FROM cor4.users WHERE name = $1"),
+                &[&name],
+            )
+            .await?;
+        row.map(|r| record_from_row(&r)).transpose()
+    }
+
+    /// Counts a failed login (wrong password, or a client that never proved
+    /// it holds the keys) and applies the [`LockoutPolicy`]. Returns the end
+    /// of the lockout when one is running after this failure. Unknown users
+    /// are ignored (`Ok(None)`). The peer's address goes to the audit log,
+    /// which the server writes; per-address limits live in the server.
+    pub async fn record_failure(&self, name: &str) -> Result<Option<SystemTime>, UserError> {
+        let max = i32::try_from(self.lockout.max_failures).unwrap_or(i32::MAX);
+        let base = self.lockout.base_lockout.as_secs_f64();
+        let cap = self.lockout.max_lockout.as_secs_f64();
+        let client = self.read().await?;
+        let row = client
+            .query_opt(
+                "UPDATE cor4.users SET
+                     last_failure = now(),
+                     failed_attempts = CASE WHEN locked_until > now() THEN failed_attempts
+                                            ELSE failed_attempts + 1 END,
+                     locked_until = CASE
+                         WHEN locked_until > now() THEN locked_until
+                         WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(secs =>
+                             least($3::float8 * power(2.0::float8,
+                                       least(failed_attempts + 1 - $2, 30)::float8),
+                                   $4::float8))
+                         ELSE locked_until END
+                 WHERE name = $1
+                 RETURNING CASE WHEN locked_until > now() THEN locked_until END",
+                &[&name, &max, &base, &cap],
+            )
+            .await?;
+        match row {
+            Some(row) => Ok(row.try_get(0)?),
+            None => Ok(None),
+        }
+    }
+
+    /// Counts a successful login: resets the failure counter and lockout.
+    pub async fn record_success(&self, name: &str) -> Result<(), UserError> {
+        let client = self.read().await?;
+        client
+            .execute(
+                "UPDATE cor4.users SET failed_attempts = 0, locked_until = NULL,
+                     last_login = now() WHERE name = $1",
+                &[&name],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Creates user `name` and its PostgreSQL role (`role`, default the same
+    /// name), in one transaction. `admin` grants the extra privileges
+    /// described in `docs/security.md`.
+    pub async fn add_user(
+        &self,
+        name: &str,
+        password: &str,
+        role: Option<&str>,
+        admin: bool,
+        iterations: u32,
+    ) -> Result<(), UserError> {
+        let role = role.unwrap_or(name);
+        validate_name(name)?;
+        validate_name(role)?;
+        if [name, role]
+            .iter()
+            .any(|n| self.config.get_user() == Some(*n))
+        {
+            return Err(UserError::InvalidName("is the proxy's admin role"));
+        }
+        check_password(name, password)?;
+        check_iterations(iterations)?;
+        let (salt, secret) =
+            stretch_fresh(PasswordKey::from_password(password), iterations).await?;
+        let iterations =
+            i32::try_from(iterations).map_err(|_| UserError::IterationsOutOfRange(iterations))?;
+
+        let mut client = self.write().await?;
+        let tx = client.transaction().await?;
+        let taken = tx
+            .query_opt("SELECT 1 FROM cor4.users WHERE name = $1", &[&name])
+            .await?;
+        if taken.is_some() {
+            return Err(UserError::UserExists);
+        }
+        if roles::exists(&tx, role).await? {
+            return Err(UserError::RoleTaken);
+        }
+        tx.execute(
+            "INSERT INTO cor4.users (name, role, salt, iterations, secret, is_admin)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &name,
+                &role,
+                &salt.as_slice(),
+                &iterations,
+                &secret.as_bytes().as_slice(),
+                &admin,
+            ],
+        )
+        .await
+        .map_err(|e| unique_violation(e, UserError::RoleTaken))?;
+        roles::create(&tx, &self.server_secret, role, admin, self.superuser).await?;
+        tx.commit().await?;
+        tracing::info!(user = name, role, admin, "user added");
+        Ok(())
+    }
+
+    /// Stores a new stretched secret for `name` (fresh salt, the store's
+    /// iteration count) atomically and clears `must_change_password`. Only
+    /// [`check_key`] applies: K is all CHPASS carries.
     pub async fn set_password(&self, name: &str, key: &PasswordKey) -> Result<(), UserError> {
-        let _ = (name, key);
-        Err(UserError::PasswordRejected("not implemented yet"))
+        check_key(name, key)?;
+        self.store_key(name, key.clone(), self.iterations).await
+    }
+
+    async fn store_key(
+        &self,
+        name: &str,
+        key: PasswordKey,
+        iterations: u32,
+    ) -> Result<(), UserError> {
+        let (salt, secret) = stretch_fresh(key, iterations).await?;
+        let iterations =
+            i32::try_from(iterations).map_err(|_| UserError::IterationsOutOfRange(iterations))?;
+        let client = self.read().await?;
+        let n = client
+            .execute(
+                "UPDATE cor4.users SET salt = $2, iterations = $3, secret = $4,
+                     must_change_password = false, changed_at = now()
+                 WHERE name = $1",
+                &[
+                    &name,
+                    &salt.as_slice(),
+                    &iterations,
+                    &secret.as_bytes().as_slice(),
+                ],
+            )
+            .await?;
+        found(n)
+    }
+
+    /// `cor4-proxy user passwd`: applies the full [`check_password`] policy,
+    /// then stores the password like [`set_password`](Self::set_password)
+    /// with `iterations`.
+    pub async fn set_password_text(
+        &self,
+        name: &str,
+        password: &str,
+        iterations: u32,
+    ) -> Result<(), UserError> {
+        check_password(name, password)?;
+        check_iterations(iterations)?;
+        self.store_key(name, PasswordKey::from_password(password), iterations)
+            .await
+    }
+
+    /// Sets or clears "must change password at next login".
+    pub async fn set_must_change(&self, name: &str, must: bool) -> Result<(), UserError> {
+        self.update(
+            "UPDATE cor4.users SET must_change_password = $2 WHERE name = $1",
+            name,
+            &must,
+        )
+        .await
+    }
+
+    /// Locks the account: new logins are refused, and the user's running
+    /// PostgreSQL sessions are terminated (which ends their proxy sessions).
+    pub async fn lock(&self, name: &str) -> Result<(), UserError> {
+        let mut client = self.write().await?;
+        let tx = client.transaction().await?;
+        let row = tx
+            .query_opt(
+                "UPDATE cor4.users SET status = 'locked' WHERE name = $1 RETURNING role",
+                &[&name],
+            )
+            .await?;
+        let role: String = row.ok_or(UserError::NoSuchUser)?.try_get(0)?;
+        let ended = roles::terminate_sessions(&tx, &role, self.superuser).await?;
+        tx.commit().await?;
+        tracing::info!(user = name, sessions_ended = ended, "user locked");
+        Ok(())
+    }
+
+    /// Unlocks the account and resets failed-login counters and lockout.
+    pub async fn unlock(&self, name: &str) -> Result<(), UserError> {
+        let client = self.read().await?;
+        let n = client
+            .execute(
+                "UPDATE cor4.users SET status = 'active', failed_attempts = 0,
+                     locked_until = NULL WHERE name = $1",
+                &[&name],
+            )
+            .await?;
+        found(n)
+    }
+
+    /// Replaces the allowed address ranges (empty = anywhere). Each entry is
+    /// an address (one host) or `address/prefix`, stored canonically.
+    pub async fn set_allowed_cidrs(&self, name: &str, cidrs: &[String]) -> Result<(), UserError> {
+        let mut canonical = Vec::with_capacity(cidrs.len());
+        for entry in cidrs {
+            let parsed: Cidr = entry
+                .trim()
+                .parse()
+                .map_err(|reason| UserError::InvalidCidr {
+                    entry: entry.clone(),
+                    reason,
+                })?;
+            canonical.push(parsed.to_string());
+        }
+        self.update(
+            "UPDATE cor4.users SET allowed_cidrs = $2 WHERE name = $1",
+            name,
+            &canonical,
+        )
+        .await
+    }
+
+    /// Every user, by name.
+    pub async fn list(&self) -> Result<Vec<UserSummary>, UserError> {
+        let client = self.read().await?;
+        let rows = client
+            .query(
+                "SELECT name, role, status = 'locked', must_change_password, allowed_cidrs,
+                        failed_attempts, locked_until, last_login, is_admin, iterations,
+                        created_at, changed_at
+                 FROM cor4.users ORDER BY name",
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(UserSummary {
+                    name: r.try_get(0)?,
+                    role: r.try_get(1)?,
+                    locked: r.try_get(2)?,
+                    must_change_password: r.try_get(3)?,
+                    allowed_cidrs: r.try_get(4)?,
+                    failed_attempts: non_negative(r.try_get(5)?)?,
+                    locked_until: r.try_get(6)?,
+                    last_login: r.try_get(7)?,
+                    is_admin: r.try_get(8)?,
+                    iterations: non_negative(r.try_get(9)?)?,
+                    created_at: r.try_get(10)?,
+                    changed_at: r.try_get(11)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Removes the user and drops its role and schema, in one transaction,
+    /// and terminates the user's sessions. If the role owns objects (tables,
+    /// …) other than its own schema, nothing changes and this fails with
+    /// [`UserError::OwnsObjects`]; see
+    /// [`remove_dropping_objects`](Self::remove_dropping_objects).
+    pub async fn remove(&self, name: &str) -> Result<(), UserError> {
+        self.remove_user(name, false).await
+    }
+
+    /// `user remove --force`: like [`remove`](Self::remove), but first drops
+    /// what the role owns in this database (`DROP OWNED BY … RESTRICT`: still
+    /// refused if another user's objects depend on them). Objects in other
+    /// databases are never dropped; they make `DROP ROLE` fail.
+    pub async fn remove_dropping_objects(&self, name: &str) -> Result<(), UserError> {
+        self.remove_user(name, true).await
+    }
+
+    async fn remove_user(&self, name: &str, force: bool) -> Result<(), UserError> {
+        let mut client = self.write().await?;
+        let tx = client.transaction().await?;
+        let row = tx
+            .query_opt(
+                "SELECT role FROM cor4.users WHERE name = $1 FOR UPDATE",
+                &[&name],
+            )
+            .await?;
+        let role: String = row.ok_or(UserError::NoSuchUser)?.try_get(0)?;
+        let owned = roles::owned_objects(&tx, &role).await?;
+        if owned > 0 && !force {
+            return Err(UserError::OwnsObjects { count: owned });
+        }
+        roles::terminate_sessions(&tx, &role, self.superuser).await?;
+        roles::drop(&tx, &role, self.superuser).await?;
+        tx.execute("DELETE FROM cor4.users WHERE name = $1", &[&name])
+            .await?;
+        tx.commit().await?;
+        tracing::info!(user = name, role, objects_dropped = owned, "user removed");
+        Ok(())
+    }
+
+    /// Sets the user's role password back to the derived one. The server
+    /// calls this when connecting a session fails with `28P01` (the user ran
+    /// `ALTER ROLE … PASSWORD` on itself, which PostgreSQL allows), then
+    /// retries once.
+    pub async fn reset_role_password(&self, user: &UserRecord) -> Result<(), UserError> {
+        let mut client = self.write().await?;
+        let tx = client.transaction().await?;
+        roles::reset_password(&tx, &self.server_secret, &user.role).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        sql: &str,
+        name: &str,
+        value: &(dyn tokio_postgres::types::ToSql + Sync),
+    ) -> Result<(), UserError> {
+        let client = self.read().await?;
+        let n = client.execute(sql, &[&name, value]).await?;
+        found(n)
+    }
+
+    /// Shared use of the admin connection for single statements (they
+    /// pipeline); reconnects first if PostgreSQL closed it.
+    async fn read(&self) -> Result<RwLockReadGuard<'_, Client>, UserError> {
+        {
+            let guard = self.client.read().await;
+            if !guard.is_closed() {
+                return Ok(guard);
+            }
+        }
+        Ok(self.write().await?.downgrade())
+    }
+
+    /// Exclusive use of the admin connection, for transactions.
+    async fn write(&self) -> Result<RwLockWriteGuard<'_, Client>, UserError> {
+        let mut guard = self.client.write().await;
+        if guard.is_closed() {
+            tracing::warn!("user-store connection closed; reconnecting");
+            *guard = connect(&self.config).await?;
+        }
+        Ok(guard)
+    }
+}
+
+/// Connects, spawns the connection task, and pins `search_path` so no
+/// object a user creates can shadow what the admin connection calls.
+async fn connect(config: &Config) -> Result<Client, UserError> {
+    let (client, connection) = config.connect(NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::warn!(%error, "user-store connection ended");
+        }
+    });
+    client
+        .batch_execute("SET search_path = pg_catalog, pg_temp")
+        .await?;
+    Ok(client)
+}
+
+/// Creates `db` (owned by the admin role) unless it exists; a concurrent
+/// creation by another proxy is fine.
+async fn create_database(admin: &Config, db: &str) -> Result<(), UserError> {
+    let client = connect(admin).await?;
+    let exists = client
+        .query_opt(
+            "SELECT 1 FROM pg_catalog.pg_database WHERE datname = $1",
+            &[&db],
+        )
+        .await?
+        .is_some();
+    if !exists {
+        match client
+            .batch_execute(&format!("CREATE DATABASE {}", roles::quote_ident(db)))
+            .await
+        {
+            // A proxy starting at the same time won the race: 42P04, or
+            // 23505 when both passed PostgreSQL's own existence check.
+            Err(e)
+                if e.code() != Some(&SqlState::DUPLICATE_DATABASE)
+                    && e.code() != Some(&SqlState::UNIQUE_VIOLATION) =>
+            {
+                return Err(e.into());
+            }
+            _ => tracing::info!(database = db, "created the user-store database"),
+        }
+    }
+    Ok(())
+}
+
+fn validate_database_name(db: &str) -> Result<(), UserError> {
+    // Same shape as user names; "postgres" is a fine database, so only the
+    // shape is checked.
+    match validate_name(db) {
+        Err(UserError::InvalidName("is reserved")) => Ok(()),
+        other => other,
+    }
+}
+
+fn check_iterations(iterations: u32) -> Result<(), UserError> {
+    if (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
+        Ok(())
+    } else {
+        Err(UserError::IterationsOutOfRange(iterations))
+    }
+}
+
+/// A fresh random salt and S for it, computed off the async threads
+/// (600 000 iterations take a noticeable fraction of a second).
+async fn stretch_fresh(
+    key: PasswordKey,
+    iterations: u32,
+) -> Result<([u8; 16], StretchedSecret), UserError> {
+    let mut salt = [0u8; 16];
+    rand::fill(&mut salt);
+    let secret = tokio::task::spawn_blocking(move || key.stretch(&salt, iterations))
+        .await
+        .map_err(|_| UserError::StretchFailed)?;
+    Ok((salt, secret))
+}
+
+fn record_from_row(row: &Row) -> Result<UserRecord, UserError> {
+    let salt: &[u8] = row.try_get(2)?;
+    let secret: &[u8] = row.try_get(4)?;
+    let cidrs: Vec<String> = row.try_get(7)?;
+    Ok(UserRecord {
+        name: row.try_get(0)?,
+        role: row.try_get(1)?,
+        salt: salt
+            .try_into()
+            .map_err(|_| UserError::Corrupt("salt is not 16 bytes"))?,
+        iterations: non_negative(row.try_get(3)?)?,
+        secret: StretchedSecret::from_bytes(
+            secret
+                .try_into()
+                .map_err(|_| UserError::Corrupt("secret is not 32 bytes"))?,
+        ),
+        locked: row.try_get(5)?,
+        must_change_password: row.try_get(6)?,
+        // Stored entries were validated; one that no longer parses is
+        // dropped, and if that empties the list it fails closed, matching
+        // nothing.
+        allowed_cidrs: parse_stored_cidrs(&cidrs),
+        failed_attempts: non_negative(row.try_get(8)?)?,
+        locked_until: row.try_get(9)?,
+        is_admin: row.try_get(10)?,
+    })
+}
+
+fn parse_stored_cidrs(stored: &[String]) -> Vec<Cidr> {
+    let parsed: Vec<Cidr> = stored.iter().filter_map(|s| s.parse().ok()).collect();
+    if parsed.is_empty() && !stored.is_empty() {
+        tracing::warn!("no valid entry in a user's allowed_cidrs; refusing every address");
+        return vec![Cidr::NOTHING];
+    }
+    parsed
+}
+
+fn non_negative(value: i32) -> Result<u32, UserError> {
+    u32::try_from(value).map_err(|_| UserError::Corrupt("negative counter"))
+}
+
+fn found(rows: u64) -> Result<(), UserError> {
+    if rows == 0 {
+        Err(UserError::NoSuchUser)
+    } else {
+        Ok(())
+    }
+}
+
+fn unique_violation(e: tokio_postgres::Error, instead: UserError) -> UserError {
+    if e.code() == Some(&SqlState::UNIQUE_VIOLATION) {
+        instead
+    } else {
+        e.into()
     }
 }
