@@ -1,8 +1,22 @@
 //! cor4-proxy: serves Cor4 v2 sessions and relays them to PostgreSQL.
+//!
+//! ```text
+//!  client ──TCP──► server (accept loop, login) ──► relay (one session)
+//!                      │                               │
+//!                      └── users (cor4 schema) ◄───────┤
+//!                                                       └─► pgwire ─► PostgreSQL
+//!  pg_embedded: the private cluster used when no --database-url is given
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod app;
+pub mod audit;
+pub mod config;
 pub mod pg_embedded;
 pub mod pgwire;
 pub mod relay;
+pub mod server;
 pub mod users;
+
+pub use app::run;

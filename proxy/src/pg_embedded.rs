@@ -73,6 +73,7 @@ pub struct EmbeddedCluster {
     log: PathBuf,
     password: String,
     freshly_initialized: bool,
+    started_here: bool,
 }
 
 impl std::fmt::Debug for EmbeddedCluster {
@@ -106,6 +107,7 @@ impl EmbeddedCluster {
             account,
             password: String::new(),
             freshly_initialized: false,
+            started_here: false,
         };
         cluster.prepare_server_files()?;
         if cluster.pgdata.join("PG_VERSION").exists() {
@@ -117,9 +119,16 @@ impl EmbeddedCluster {
         cluster.clear_dead_postmaster()?;
         if cluster.postmaster_pid().is_none() || !cluster.status_running()? {
             cluster.pg_ctl_start()?;
+            cluster.started_here = true;
         }
         cluster.wait_ready()?;
         Ok(cluster)
+    }
+
+    /// True when this [`start`](Self::start) started the server, false when
+    /// it found it already running (e.g. a `serve` on the same directory).
+    pub fn started_here(&self) -> bool {
+        self.started_here
     }
 
     /// True when this [`start`](Self::start) created the cluster.

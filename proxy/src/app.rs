@@ -1,0 +1,321 @@
+//! What `main` runs: parse the command line, bring the database up, then
+//! serve or administer users.
+
+use std::io::{BufRead, IsTerminal};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use tokio::sync::watch;
+
+use crate::audit::Audit;
+use crate::config::{
+    Cli, Command, CommonArgs, Config, Database, LogFormat, ServeArgs, UserCommand,
+};
+use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
+use crate::server::{ServerState, serve};
+use crate::users::{UserStore, generate_password};
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The database sessions use in the embedded cluster.
+const EMBEDDED_DATABASE: &str = "cor4";
+
+/// Runs the program; the exit code is 0 on success, 1 on failure.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let format = cli.common.log_format.unwrap_or(LogFormat::Human);
+    init_logging(format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("cor4-proxy: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            None => run_serve(&cli.common, &ServeArgs::default()).await,
+            Some(Command::Serve(args)) => run_serve(&cli.common, &args).await,
+            Some(Command::User(cmd)) => run_user(&cli.common, cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("cor4-proxy: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("COR4_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+/// The database the proxy administers with, brought up if embedded.
+struct Backend {
+    admin: tokio_postgres::Config,
+    cluster: Option<EmbeddedCluster>,
+}
+
+impl Backend {
+    async fn start(config_db: &Database) -> Result<Backend, AnyError> {
+        match config_db {
+            Database::Url(url) => Ok(Backend {
+                admin: url
+                    .parse::<tokio_postgres::Config>()
+                    .map_err(|e| format!("invalid --database-url: {e}"))?,
+                cluster: None,
+            }),
+            Database::Embedded {
+                data_dir,
+                pg_bindir,
+            } => {
+                let data_dir = data_dir.clone();
+                let pg_bindir = pg_bindir.clone();
+                let cluster = tokio::task::spawn_blocking(move || {
+                    let binaries = PgBinaries::locate(pg_bindir.as_deref())?;
+                    EmbeddedCluster::start(&data_dir, &binaries)
+                })
+                .await??;
+                tracing::info!(data_dir = %cluster.data_dir().display(), "embedded PostgreSQL is up");
+                Ok(Backend {
+                    admin: cluster.admin_config(),
+                    cluster: Some(cluster),
+                })
+            }
+        }
+    }
+
+    /// The user store: in the URL's database, or in the embedded cluster's
+    /// own `cor4` database.
+    async fn open_store(&self, config: &Config) -> Result<UserStore, AnyError> {
+        let store = match self.cluster {
+            Some(_) => UserStore::open_database(&self.admin, EMBEDDED_DATABASE).await?,
+            None => UserStore::open(&self.admin).await?,
+        };
+        Ok(store.with_iterations(config.kdf_iterations)?)
+    }
+
+    /// Stops the embedded cluster if `always` or if this process started it.
+    async fn stop(self, always: bool) {
+        if let Some(cluster) = self.cluster {
+            if always || cluster.started_here() {
+                let result = tokio::task::spawn_blocking(move || cluster.stop()).await;
+                match result {
+                    Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %e, "stopping embedded PostgreSQL failed")
+                    }
+                    Err(e) => tracing::error!(error = %e, "stopping embedded PostgreSQL failed"),
+                }
+            }
+        }
+    }
+}
+
+async fn run_serve(common: &CommonArgs, args: &ServeArgs) -> Result<(), AnyError> {
+    let config = Arc::new(Config::resolve(common, args)?);
+    let backend = Backend::start(&config.database).await?;
+    let result = serve_with(&config, &backend).await;
+    backend.stop(true).await;
+    result
+}
+
+async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyError> {
+    let store = Arc::new(backend.open_store(config).await?);
+    if store.list().await?.is_empty() {
+        let password = generate_password();
+        store
+            .add_user("admin", &password, None, true, config.kdf_iterations)
+            .await?;
+        let host = config.listen.ip();
+        let port = config.listen.port();
+        println!();
+        println!("  Created the cor4 user `admin` with password: {password}");
+        println!("  This is shown only once. Connect with:");
+        println!();
+        println!("      COR4_PASSWORD='{password}' cor4 -h {host} -p {port} -U admin");
+        println!();
+        println!(
+            "  (or `cargo run --release --bin cor4 -- -h {host} -p {port} -U admin` from the source tree)"
+        );
+        println!();
+    }
+    let audit = Arc::new(Audit::open(config.audit_log.as_deref()).map_err(|e| {
+        format!(
+            "cannot open the audit log {}: {e}",
+            config
+                .audit_log
+                .as_deref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        )
+    })?);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e} (is another cor4-proxy running? use --listen)",
+                config.listen
+            )
+        })?;
+    let bound = listener.local_addr().unwrap_or(config.listen);
+    tracing::info!(listen = %bound, "cor4-proxy accepting sessions");
+    let (tx, rx) = watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: no new sessions, running queries get the grace period");
+        let _ = tx.send(true);
+    });
+    serve(listener, ServerState::new(config.clone(), store, audit), rx).await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = term.recv() => {},
+        _ = tokio::signal::ctrl_c() => {},
+    }
+}
+
+fn read_password_stdin() -> Result<String, AnyError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("Password (then Enter):");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        return Err("no password on standard input".into());
+    }
+    Ok(password)
+}
+
+async fn run_user(common: &CommonArgs, cmd: UserCommand) -> Result<(), AnyError> {
+    let config = Config::resolve(common, &ServeArgs::default())?;
+    let backend = Backend::start(&config.database).await?;
+    let result = user_command(&backend, &config, cmd).await;
+    backend.stop(false).await;
+    result
+}
+
+async fn user_command(
+    backend: &Backend,
+    config: &Config,
+    cmd: UserCommand,
+) -> Result<(), AnyError> {
+    let store = backend.open_store(config).await?;
+    match cmd {
+        UserCommand::Add {
+            name,
+            password_stdin,
+            role,
+            admin,
+            must_change_password,
+        } => {
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (generate_password(), true)
+            };
+            store
+                .add_user(
+                    &name,
+                    &password,
+                    role.as_deref(),
+                    admin,
+                    config.kdf_iterations,
+                )
+                .await?;
+            if must_change_password {
+                store.set_must_change(&name, true).await?;
+            }
+            if generated {
+                println!("Created user {name} with password: {password}");
+            } else {
+                println!("Created user {name}");
+            }
+        }
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let (password, generated) = if password_stdin {
+                (read_password_stdin()?, false)
+            } else {
+                (generate_password(), true)
+            };
+            store
+                .set_password_text(&name, &password, config.kdf_iterations)
+                .await?;
+            if generated {
+                println!("New password for {name}: {password}");
+            } else {
+                println!("Password changed for {name}");
+            }
+        }
+        UserCommand::Lock { name } => {
+            store.lock(&name).await?;
+            println!("Locked {name}");
+        }
+        UserCommand::Unlock { name } => {
+            store.unlock(&name).await?;
+            println!("Unlocked {name}");
+        }
+        UserCommand::List => {
+            let users = store.list().await?;
+            println!(
+                "{:<24} {:<24} {:<8} {:<6} {:<12} failures",
+                "name", "role", "status", "admin", "must change"
+            );
+            for u in users {
+                println!(
+                    "{:<24} {:<24} {:<8} {:<6} {:<12} {}",
+                    u.name,
+                    u.role,
+                    if u.locked { "locked" } else { "active" },
+                    if u.is_admin { "yes" } else { "no" },
+                    if u.must_change_password { "yes" } else { "no" },
+                    u.failed_attempts
+                );
+            }
+        }
+        UserCommand::Remove { name, force } => {
+            if force {
+                store.remove_dropping_objects(&name).await?;
+            } else {
+                store.remove(&name).await?;
+            }
+            println!("Removed {name}");
+        }
+        UserCommand::Allow { name, cidrs } => {
+            store.set_allowed_cidrs(&name, &cidrs).await?;
+            if cidrs.is_empty() {
+                println!("{name} may log in from anywhere");
+            } else {
+                println!("{name} may log in from {}", cidrs.join(", "));
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,442 @@
+//! Command line, environment and config file, merged once into [`Config`].
+//!
+//! Precedence: a flag, then its `COR4_*` environment variable, then the TOML
+//! file given with `--config`, then the default.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use serde::Deserialize;
+
+use cor4_protocol::crypto::{
+    DEFAULT_ITERATIONS, MAX_ITERATIONS, MAX_RECORD_LIMIT, MIN_ITERATIONS, MIN_RECORD_LIMIT,
+};
+
+/// The command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cor4-proxy",
+    version,
+    about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL",
+    long_about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL.\n\n\
+        Without --database-url it runs a private PostgreSQL cluster in --data-dir \
+        (created on first start, which also creates the user `admin` and prints its \
+        password once).\n\n\
+        Every option can also come from a COR4_* environment variable or from the \
+        TOML file given with --config (keys are the option names with '_' for '-')."
+)]
+pub struct Cli {
+    /// Where the database is, logging.
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// What to do; `serve` when absent.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands; `serve` is the default.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Accept client sessions (the default).
+    Serve(ServeArgs),
+    /// Manage cor4 users (works whether or not `serve` is running).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+/// `cor4-proxy user …`.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; prints a generated password unless --password-stdin.
+    Add {
+        /// User name: lowercase letters, digits and '_', starting with a letter or '_'.
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// PostgreSQL role to map the user to (default: the user name).
+        #[arg(long)]
+        role: Option<String>,
+        /// Give the user's role CREATEDB, pg_monitor and pg_signal_backend.
+        #[arg(long)]
+        admin: bool,
+        /// Require a password change at the first login.
+        #[arg(long)]
+        must_change_password: bool,
+    },
+    /// Set a user's password; prints a generated one unless --password-stdin.
+    Passwd {
+        /// User name.
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lock a user: logins are refused until unlocked.
+    Lock {
+        /// User name.
+        name: String,
+    },
+    /// Unlock a user and reset its failed-login counter.
+    Unlock {
+        /// User name.
+        name: String,
+    },
+    /// List users.
+    List,
+    /// Remove a user and its PostgreSQL role (refused while the role owns
+    /// objects, unless --force).
+    Remove {
+        /// User name.
+        name: String,
+        /// Drop everything the user's role owns, too.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Limit where a user may log in from (no ranges: from anywhere).
+    Allow {
+        /// User name.
+        name: String,
+        /// Address ranges, e.g. 10.0.0.0/8 192.168.1.7/32 ::1/128.
+        cidrs: Vec<String>,
+    },
+}
+
+/// Options shared by every subcommand: where the database is.
+#[derive(Debug, Args, Default)]
+pub struct CommonArgs {
+    /// PostgreSQL connection the proxy administers with (URL or key=value
+    /// string); without it the proxy runs its embedded cluster.
+    #[arg(long, env = "COR4_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Directory of the embedded cluster [default: ./cor4-data].
+    #[arg(long, env = "COR4_DATA_DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+    /// Directory with initdb, pg_ctl and postgres [default: search PATH,
+    /// pg_config --bindir, /usr/lib/postgresql/*/bin].
+    #[arg(long, env = "COR4_PG_BINDIR", global = true)]
+    pub pg_bindir: Option<PathBuf>,
+    /// TOML configuration file.
+    #[arg(long, env = "COR4_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+    /// Log format on stderr: human or json [default: human].
+    #[arg(long, env = "COR4_LOG_FORMAT", global = true)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `cor4-proxy serve` options.
+#[derive(Debug, Args, Default)]
+pub struct ServeArgs {
+    /// Address to listen on [default: 127.0.0.1:7654].
+    #[arg(long, env = "COR4_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Largest record plaintext accepted from clients, bytes [default: 65536].
+    #[arg(long, env = "COR4_MAX_RECORD")]
+    pub max_record: Option<u32>,
+    /// Largest packet accepted from clients, bytes [default: 67108864].
+    #[arg(long, env = "COR4_MAX_PACKET")]
+    pub max_packet: Option<u32>,
+    /// Seconds a client has to complete the login [default: 10].
+    #[arg(long, env = "COR4_LOGIN_TIMEOUT")]
+    pub login_timeout: Option<u64>,
+    /// Seconds an idle session may stay open, 0 = forever [default: 3600].
+    #[arg(long, env = "COR4_IDLE_TIMEOUT")]
+    pub idle_timeout: Option<u64>,
+    /// Most concurrent sessions [default: 100].
+    #[arg(long, env = "COR4_MAX_SESSIONS")]
+    pub max_sessions: Option<usize>,
+    /// PBKDF2 iterations for new passwords [default: 600000].
+    #[arg(long, env = "COR4_KDF_ITERATIONS")]
+    pub kdf_iterations: Option<u32>,
+    /// Seconds running queries get to finish on shutdown [default: 10].
+    #[arg(long, env = "COR4_SHUTDOWN_GRACE")]
+    pub shutdown_grace: Option<u64>,
+    /// Audit log file (JSON lines); "-" for stderr [default: <data-dir>/audit.log,
+    /// or stderr with --database-url].
+    #[arg(long, env = "COR4_AUDIT_LOG")]
+    pub audit_log: Option<String>,
+    /// Log the text of every query (off by default: queries may hold secrets).
+    #[arg(long, env = "COR4_LOG_QUERIES")]
+    pub log_queries: bool,
+}
+
+/// The config file: every option, all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub struct FileConfig {
+    database_url: Option<String>,
+    data_dir: Option<PathBuf>,
+    pg_bindir: Option<PathBuf>,
+    log_format: Option<LogFormat>,
+    listen: Option<SocketAddr>,
+    max_record: Option<u32>,
+    max_packet: Option<u32>,
+    login_timeout: Option<u64>,
+    idle_timeout: Option<u64>,
+    max_sessions: Option<usize>,
+    kdf_iterations: Option<u32>,
+    shutdown_grace: Option<u64>,
+    audit_log: Option<String>,
+    log_queries: Option<bool>,
+}
+
+/// Where the proxy's PostgreSQL is.
+#[derive(Debug, Clone)]
+pub enum Database {
+    /// An existing server.
+    Url(String),
+    /// The embedded cluster in this directory.
+    Embedded {
+        /// The data directory.
+        data_dir: PathBuf,
+        /// Explicit binaries directory.
+        pg_bindir: Option<PathBuf>,
+    },
+}
+
+/// The validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where PostgreSQL is.
+    pub database: Database,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Listen address.
+    pub listen: SocketAddr,
+    /// Record limit (plaintext bytes).
+    pub max_record: u32,
+    /// Packet limit.
+    pub max_packet: u32,
+    /// Login timeout.
+    pub login_timeout: Duration,
+    /// Idle timeout; `None` = never.
+    pub idle_timeout: Option<Duration>,
+    /// Session bound.
+    pub max_sessions: usize,
+    /// PBKDF2 iterations for new passwords.
+    pub kdf_iterations: u32,
+    /// Shutdown grace period.
+    pub shutdown_grace: Duration,
+    /// Audit log destination; `None` = stderr.
+    pub audit_log: Option<PathBuf>,
+    /// Whether query text is logged.
+    pub log_queries: bool,
+}
+
+/// A configuration problem, reported before anything starts.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML for this program.
+    #[error("invalid config file {path}: {source}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: Box<toml::de::Error>,
+    },
+    /// A value is out of its range.
+    #[error("{option} must be within {range}, got {value}")]
+    OutOfRange {
+        /// The option.
+        option: &'static str,
+        /// The accepted range.
+        range: &'static str,
+        /// The value given.
+        value: u64,
+    },
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source: Box::new(source),
+    })
+}
+
+fn check(
+    option: &'static str,
+    range: &'static str,
+    value: u64,
+    ok: bool,
+) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::OutOfRange {
+            option,
+            range,
+            value,
+        })
+    }
+}
+
+impl Config {
+    /// Merges flags, environment (already in `common`/`serve` via clap) and
+    /// the config file, then validates.
+    pub fn resolve(common: &CommonArgs, serve: &ServeArgs) -> Result<Config, ConfigError> {
+        let file = match &common.config {
+            Some(path) => read_file(path)?,
+            None => FileConfig::default(),
+        };
+        let database = match common.database_url.clone().or(file.database_url) {
+            Some(url) => Database::Url(url),
+            None => Database::Embedded {
+                data_dir: common
+                    .data_dir
+                    .clone()
+                    .or(file.data_dir)
+                    .unwrap_or_else(|| PathBuf::from("cor4-data")),
+                pg_bindir: common.pg_bindir.clone().or(file.pg_bindir),
+            },
+        };
+        let max_record = serve.max_record.or(file.max_record).unwrap_or(65_536);
+        check(
+            "max-record",
+            "1024..=16777216",
+            u64::from(max_record),
+            (MIN_RECORD_LIMIT..=MAX_RECORD_LIMIT).contains(&max_record),
+        )?;
+        let max_packet = serve.max_packet.or(file.max_packet).unwrap_or(64 << 20);
+        check(
+            "max-packet",
+            "1024..=1073741824",
+            u64::from(max_packet),
+            (1024..=1 << 30).contains(&max_packet),
+        )?;
+        let kdf_iterations = serve
+            .kdf_iterations
+            .or(file.kdf_iterations)
+            .unwrap_or(DEFAULT_ITERATIONS);
+        check(
+            "kdf-iterations",
+            "1000..=10000000",
+            u64::from(kdf_iterations),
+            (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&kdf_iterations),
+        )?;
+        let login_timeout = serve.login_timeout.or(file.login_timeout).unwrap_or(10);
+        check(
+            "login-timeout",
+            "1..=300",
+            login_timeout,
+            (1..=300).contains(&login_timeout),
+        )?;
+        let max_sessions = serve.max_sessions.or(file.max_sessions).unwrap_or(100);
+        check(
+            "max-sessions",
+            "1..=100000",
+            max_sessions as u64,
+            (1..=100_000).contains(&max_sessions),
+        )?;
+        let idle = serve.idle_timeout.or(file.idle_timeout).unwrap_or(3600);
+        let audit_log = match serve.audit_log.clone().or(file.audit_log) {
+            Some(s) if s == "-" => None,
+            Some(s) => Some(PathBuf::from(s)),
+            None => match &database {
+                Database::Embedded { data_dir, .. } => Some(data_dir.join("audit.log")),
+                Database::Url(_) => None,
+            },
+        };
+        Ok(Config {
+            database,
+            log_format: common
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(LogFormat::Human),
+            listen: serve
+                .listen
+                .or(file.listen)
+                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7654))),
+            max_record,
+            max_packet,
+            login_timeout: Duration::from_secs(login_timeout),
+            idle_timeout: (idle > 0).then(|| Duration::from_secs(idle)),
+            max_sessions,
+            kdf_iterations,
+            shutdown_grace: Duration::from_secs(
+                serve.shutdown_grace.or(file.shutdown_grace).unwrap_or(10),
+            ),
+            audit_log,
+            log_queries: serve.log_queries || file.log_queries.unwrap_or(false),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_the_documented_ones() {
+        let c = Config::resolve(&CommonArgs::default(), &ServeArgs::default()).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:7654");
+        assert_eq!(c.max_record, 65_536);
+        assert_eq!(c.kdf_iterations, DEFAULT_ITERATIONS);
+        assert!(matches!(c.database, Database::Embedded { .. }));
+    }
+
+    #[test]
+    fn flag_beats_file_beats_default() {
+        let dir = std::env::temp_dir().join(format!("cor4-config-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("cor4.toml");
+        std::fs::write(
+            &path,
+            "max_record = 2048\nmax_sessions = 7\nlisten = \"127.0.0.1:9999\"\n",
+        )
+        .unwrap();
+        let common = CommonArgs {
+            config: Some(path),
+            ..CommonArgs::default()
+        };
+        let serve = ServeArgs {
+            max_record: Some(4096),
+            ..ServeArgs::default()
+        };
+        let c = Config::resolve(&common, &serve).unwrap();
+        assert_eq!(c.max_record, 4096);
+        assert_eq!(c.max_sessions, 7);
+        assert_eq!(c.listen.port(), 9999);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn rejects_out_of_range_and_unknown_keys() {
+        let serve = ServeArgs {
+            max_record: Some(10),
+            ..ServeArgs::default()
+        };
+        assert!(matches!(
+            Config::resolve(&CommonArgs::default(), &serve),
+            Err(ConfigError::OutOfRange {
+                option: "max-record",
+                ..
+            })
+        ));
+        assert!(toml::from_str::<FileConfig>("nonsense = 1").is_err());
+    }
+}

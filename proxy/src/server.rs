@@ -1,0 +1,434 @@
+//! The accept loop and the login: everything between a TCP connection and an
+//! authenticated session handed to the relay.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+
+use cor4_protocol::ErrorCode;
+use cor4_protocol::crypto::fake_salt;
+use cor4_protocol::handshake::{Account, HandshakeError, ServerHandshake, Verdict};
+use cor4_protocol::io::{SealedReader, SealedWriter, read_clear_frame, read_record};
+use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet, kind};
+
+use crate::audit::Audit;
+use crate::config::Config;
+use crate::pgwire::PgConn;
+use crate::relay::{self, SessionContext};
+use crate::users::{UserRecord, UserStore};
+
+/// Largest LOGIN frame accepted.
+const MAX_LOGIN_FRAME: u32 = 1024;
+/// Failed logins from one address within [`ADDRESS_WINDOW`] before it is
+/// refused for the rest of the window.
+const ADDRESS_FAILURES: u32 = 20;
+const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
+
+/// What every session shares.
+pub struct ServerState {
+    /// The configuration.
+    pub config: Arc<Config>,
+    /// The user store.
+    pub store: Arc<UserStore>,
+    /// The audit log.
+    pub audit: Arc<Audit>,
+    sessions: Arc<Semaphore>,
+    failures_by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
+}
+
+impl ServerState {
+    /// Shared state for `config`.
+    pub fn new(config: Arc<Config>, store: Arc<UserStore>, audit: Arc<Audit>) -> Arc<Self> {
+        Arc::new(ServerState {
+            sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            config,
+            store,
+            audit,
+            failures_by_address: Mutex::new(HashMap::new()),
+        })
+    }
+
+    fn address_limited(&self, ip: IpAddr) -> bool {
+        let Ok(map) = self.failures_by_address.lock() else {
+            return false;
+        };
+        map.get(&ip)
+            .is_some_and(|(n, since)| *n >= ADDRESS_FAILURES && since.elapsed() < ADDRESS_WINDOW)
+    }
+
+    fn address_failed(&self, ip: IpAddr) {
+        let Ok(mut map) = self.failures_by_address.lock() else {
+            return;
+        };
+        let entry = map.entry(ip).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= ADDRESS_WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+        if map.len() > 100_000 {
+            map.retain(|_, (_, since)| since.elapsed() < ADDRESS_WINDOW);
+        }
+    }
+}
+
+/// Accepts connections until `shutdown` turns true, then waits for the
+/// sessions to end (they drain within the grace period).
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<ServerState>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut sessions = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => {
+                    let state = state.clone();
+                    let shutdown = shutdown.clone();
+                    sessions.spawn(async move { connection(stream, peer, state, shutdown).await });
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+            },
+            _ = shutdown.changed() => break,
+            Some(_) = sessions.join_next(), if !sessions.is_empty() => {}
+        }
+    }
+    drop(listener);
+    tracing::info!(
+        sessions = sessions.len(),
+        "no longer accepting; waiting for sessions to end"
+    );
+    while sessions.join_next().await.is_some() {}
+}
+
+async fn clear_error(stream: &mut TcpStream, code: ErrorCode, message: &str) {
+    let packet = Packet::Error(ErrorPacket {
+        answered: kind::LOGIN,
+        code: code.as_i32(),
+        message: message.to_owned(),
+        ..ErrorPacket::default()
+    });
+    let _ = stream.write_all(&packet.to_frame()).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn connection(
+    mut stream: TcpStream,
+    peer: SocketAddr,
+    state: Arc<ServerState>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let _ = stream.set_nodelay(true);
+    let Ok(permit) = state.sessions.clone().try_acquire_owned() else {
+        tracing::warn!(%peer, "session limit reached; refusing connection");
+        clear_error(
+            &mut stream,
+            ErrorCode::TooManySessions,
+            "the server has no room for another session; try again later",
+        )
+        .await;
+        return;
+    };
+    let login =
+        tokio::time::timeout(state.config.login_timeout, login(&mut stream, peer, &state)).await;
+    let (user, channel, first_plaintext) = match login {
+        Ok(Ok(ok)) => ok,
+        Ok(Err(failure)) => {
+            failure.audit(&state, peer);
+            return;
+        }
+        Err(_) => {
+            state.audit.record(
+                "login_failed",
+                Some(peer),
+                json!({"reason": "login timeout"}),
+            );
+            return;
+        }
+    };
+    let started = Instant::now();
+    let pg = match connect_backend(&state.store, &user).await {
+        Ok(pg) => pg,
+        Err(e) => {
+            tracing::error!(user = %user.name, error = %e, "cannot connect to PostgreSQL for a session");
+            let (_, write) = stream.into_split();
+            let mut writer = SealedWriter::new(write, channel.sealer, channel.peer_max_record);
+            let _ = writer
+                .send(&Packet::Error(ErrorPacket {
+                    answered: kind::LOGIN,
+                    code: ErrorCode::BackendUnavailable.as_i32(),
+                    message:
+                        "the proxy cannot reach PostgreSQL; try again later or tell the operator"
+                            .into(),
+                    ..ErrorPacket::default()
+                }))
+                .await;
+            return;
+        }
+    };
+    let (read, write) = stream.into_split();
+    let mut reader = SealedReader::new(read, channel.opener, state.config.max_packet);
+    reader.push_plaintext(&first_plaintext);
+    let writer = SealedWriter::new(write, channel.sealer, channel.peer_max_record);
+    let ctx = SessionContext {
+        user: user.name.clone(),
+        idle_timeout: state.config.idle_timeout,
+        log_queries: state.config.log_queries,
+        shutdown,
+        shutdown_grace: state.config.shutdown_grace,
+        must_change_password: user.must_change_password,
+        passwords: Arc::new(AuditedPasswords {
+            store: state.store.clone(),
+            audit: state.audit.clone(),
+            peer,
+        }),
+    };
+    let summary = relay::run_session(reader, writer, pg, ctx).await;
+    state.audit.record(
+        "session_end",
+        Some(peer),
+        json!({
+            "user": user.name,
+            "duration_ms": u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            "queries": summary.queries,
+            "rows": summary.rows,
+            "end": format!("{:?}", summary.end),
+        }),
+    );
+    drop(permit);
+}
+
+/// Connects the session's PostgreSQL connection as the user's own role. If
+/// the role's password was changed behind the proxy's back (a user may
+/// `ALTER ROLE CURRENT_USER PASSWORD`), it is reset once and retried.
+async fn connect_backend(
+    store: &UserStore,
+    user: &UserRecord,
+) -> Result<PgConn, crate::pgwire::PgError> {
+    let config = store.session_config(user);
+    match PgConn::connect(&config, &[]).await {
+        Err(e) if e.code() == Some("28P01") => {
+            tracing::warn!(user = %user.name, "role password did not match; resetting it");
+            if let Err(reset) = store.reset_role_password(user).await {
+                tracing::error!(user = %user.name, error = %reset, "cannot reset the role password");
+                return Err(e);
+            }
+            PgConn::connect(&config, &[]).await
+        }
+        other => other,
+    }
+}
+
+/// CHPASS through the user store, with an audit record of each attempt.
+struct AuditedPasswords {
+    store: Arc<UserStore>,
+    audit: Arc<Audit>,
+    peer: SocketAddr,
+}
+
+impl relay::PasswordChanger for AuditedPasswords {
+    fn set_password<'a>(
+        &'a self,
+        user: &'a str,
+        key: &'a cor4_protocol::crypto::PasswordKey,
+    ) -> relay::PasswordFuture<'a> {
+        Box::pin(async move {
+            let result = self.store.set_password(user, key).await;
+            let outcome = match &result {
+                Ok(()) => "ok".to_owned(),
+                Err(e) => format!("refused: {e}"),
+            };
+            self.audit.record(
+                "chpass",
+                Some(self.peer),
+                json!({"user": user, "outcome": outcome}),
+            );
+            result
+        })
+    }
+}
+
+/// Why a login did not produce a session; audited.
+enum LoginFailure {
+    /// The client went away before or during LOGIN.
+    NoLogin,
+    /// Malformed or unsupported LOGIN.
+    BadLogin(HandshakeError),
+    /// The user store failed.
+    Store(crate::users::UserError),
+    /// The client did not prove the password (or the login was refused).
+    Failed { user: String, reason: &'static str },
+}
+
+impl LoginFailure {
+    fn audit(self, state: &ServerState, peer: SocketAddr) {
+        match self {
+            LoginFailure::NoLogin => {}
+            LoginFailure::BadLogin(e) => {
+                state.audit.record(
+                    "login_failed",
+                    Some(peer),
+                    json!({"reason": format!("bad LOGIN: {e}")}),
+                );
+            }
+            LoginFailure::Store(e) => {
+                tracing::error!(error = %e, "user store failed during login");
+                state.audit.record(
+                    "login_failed",
+                    Some(peer),
+                    json!({"reason": "user store unavailable"}),
+                );
+            }
+            LoginFailure::Failed { user, reason } => {
+                state.audit.record(
+                    "login_failed",
+                    Some(peer),
+                    json!({"user": user, "reason": reason}),
+                );
+            }
+        }
+    }
+}
+
+type LoggedIn = (UserRecord, cor4_protocol::handshake::Channel, Vec<u8>);
+
+async fn login(
+    stream: &mut TcpStream,
+    peer: SocketAddr,
+    state: &ServerState,
+) -> Result<LoggedIn, LoginFailure> {
+    let body = match read_clear_frame(stream, MAX_LOGIN_FRAME).await {
+        Ok(Some(body)) => body,
+        Ok(None) => return Err(LoginFailure::NoLogin),
+        Err(e) => {
+            return Err(LoginFailure::BadLogin(HandshakeError::Decode(match e {
+                cor4_protocol::io::ChannelError::Decode(d) => d,
+                _ => return Err(LoginFailure::NoLogin),
+            })));
+        }
+    };
+    let lookup = match ServerHandshake::on_login(&body) {
+        Ok(l) => l,
+        Err(e @ HandshakeError::UnsupportedVersion(_)) => {
+            clear_error(
+                stream,
+                ErrorCode::UnsupportedVersion,
+                "this server speaks Cor4 v2; upgrade the client",
+            )
+            .await;
+            return Err(LoginFailure::BadLogin(e));
+        }
+        Err(e) => return Err(LoginFailure::BadLogin(e)),
+    };
+    let name = lookup.user().to_owned();
+    let record = state
+        .store
+        .lookup(&name)
+        .await
+        .map_err(LoginFailure::Store)?;
+    let address_limited = state.address_limited(peer.ip());
+    let (account, refusal) = match &record {
+        None => (
+            Account::Unknown {
+                fake_salt: fake_salt(state.store.server_secret(), &name),
+                iterations: state.config.kdf_iterations,
+            },
+            Some("unknown user"),
+        ),
+        Some(user) => {
+            let verdict = if user.locked {
+                Verdict::Refuse {
+                    code: ErrorCode::AccountLocked,
+                    message: "this account is locked; ask an administrator to unlock it",
+                }
+            } else if !user.address_allowed(peer.ip()) {
+                Verdict::Refuse {
+                    code: ErrorCode::AddressNotAllowed,
+                    message: "this account may not log in from your address",
+                }
+            } else if address_limited || user.is_rate_limited() {
+                Verdict::Refuse {
+                    code: ErrorCode::TooManyAttempts,
+                    message: "too many failed logins; wait a minute and try again",
+                }
+            } else {
+                let flags = if user.must_change_password {
+                    LOGIN_FLAG_MUST_CHANGE_PASSWORD
+                } else {
+                    0
+                };
+                Verdict::Accept { flags }
+            };
+            let refusal = match &verdict {
+                Verdict::Accept { .. } => None,
+                Verdict::Refuse {
+                    code: ErrorCode::AccountLocked,
+                    ..
+                } => Some("account locked"),
+                Verdict::Refuse {
+                    code: ErrorCode::AddressNotAllowed,
+                    ..
+                } => Some("address not allowed"),
+                Verdict::Refuse { .. } => Some("rate limited"),
+            };
+            (
+                Account::Known {
+                    secret: user.secret.clone(),
+                    salt: user.salt,
+                    iterations: user.iterations,
+                    verdict,
+                },
+                refusal,
+            )
+        }
+    };
+    let (confirm, reply) = lookup.respond(account, state.config.max_record);
+    if stream.write_all(&reply).await.is_err() {
+        return Err(LoginFailure::NoLogin);
+    }
+    let mut first = Vec::new();
+    let got = read_record(stream, confirm.opener(), &mut first).await;
+    let failed = |reason: &'static str| {
+        state.address_failed(peer.ip());
+        LoginFailure::Failed {
+            user: name.clone(),
+            reason,
+        }
+    };
+    if let Some(reason) = refusal {
+        if record.is_some() && reason != "rate limited" {
+            let _ = state.store.record_failure(&name).await;
+        }
+        return Err(failed(reason));
+    }
+    let Some(user) = record else {
+        return Err(failed("unknown user"));
+    };
+    if !matches!(got, Ok(true)) {
+        let _ = state.store.record_failure(&name).await;
+        return Err(failed("wrong password or client gave up"));
+    }
+    match confirm.on_first_record(&mut first) {
+        Ok((channel, range)) => {
+            let _ = state.store.record_success(&name).await;
+            state
+                .audit
+                .record("login_ok", Some(peer), json!({"user": name}));
+            Ok((user, channel, first[range].to_vec()))
+        }
+        Err(_) => {
+            let _ = state.store.record_failure(&name).await;
+            Err(failed("wrong password"))
+        }
+    }
+}
