@@ -1,0 +1,149 @@
+//! Running the real `cor4-proxy` binary against the test database.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use crate::test_database;
+
+/// Path of a workspace binary, built on first use so the tests never run a
+/// stale one.
+pub fn binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "-p", "cor4-proxy", "-p", "cor4-cli", "--bins"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the binaries failed");
+    });
+    // target/<profile>/deps/<test exe> → target/<profile>/<name>
+    let exe = std::env::current_exe().expect("current exe");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target dir");
+    dir.join(name)
+}
+
+/// A running `cor4-proxy serve`, stopped (SIGTERM) on drop.
+pub struct Proxy {
+    child: Child,
+    addr: SocketAddr,
+    stderr_lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Proxy {
+    /// Starts the proxy on a free loopback port against the test database,
+    /// with `extra` flags.
+    pub fn start(extra: &[&str]) -> Proxy {
+        let db = test_database();
+        let mut child = Command::new(binary("cor4-proxy"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--audit-log",
+                "-",
+                "--kdf-iterations",
+                "1000",
+            ])
+            .args(extra)
+            .env("COR4_DATABASE_URL", db.url())
+            .env("COR4_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn cor4-proxy");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let addr = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = rx
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("cor4-proxy did not start within 60 s"));
+            if let Some(rest) = line.split("accepting sessions").nth(1) {
+                let addr = rest
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("listen="))
+                    .expect("listen= in the startup line");
+                break addr.parse().expect("socket address");
+            }
+        };
+        Proxy {
+            child,
+            addr,
+            stderr_lines: rx,
+        }
+    }
+
+    /// The proxy's address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The proxy's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident set size of the proxy process, and its peak, in KiB.
+    pub fn rss_kib(&self) -> (u64, u64) {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .expect("read /proc status");
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+        };
+        (field("VmRSS:"), field("VmHWM:"))
+    }
+
+    /// Stderr lines (logs and audit events) printed so far.
+    pub fn drain_log(&self) -> Vec<String> {
+        self.stderr_lines.try_iter().collect()
+    }
+
+    /// Sends SIGTERM and waits for the process to exit.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                return self.child.wait().expect("wait");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.terminate();
+        }
+    }
+}

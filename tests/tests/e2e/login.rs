@@ -1,0 +1,127 @@
+use std::time::Duration;
+
+use cor4_protocol::client::Client;
+use cor4_protocol::crypto::PasswordKey;
+use cor4_protocol::handshake::{AwaitReply, ClientHandshake};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use super::*;
+
+#[tokio::test]
+async fn login_works_and_ping_answers() {
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("login").await;
+    let mut client = connect(&proxy, &user, &password).await;
+    assert!(client.ping().await.unwrap() < Duration::from_secs(2));
+    let rows = client.query_all("SELECT current_user::text").await.unwrap();
+    assert_eq!(
+        rows[0].get::<_, &str>(0),
+        user,
+        "the session runs as the user's role"
+    );
+    client.close().await.unwrap();
+}
+
+/// Sends LOGIN for `user` by hand and returns every byte of the reply.
+async fn raw_reply(proxy: &Proxy, user: &str) -> Vec<u8> {
+    let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
+    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536);
+    stream.write_all(&login).await.unwrap();
+    let mut reply = vec![0u8; 61 + AwaitReply::REPLY_RECORD_LEN];
+    stream.read_exact(&mut reply).await.unwrap();
+    // Nothing more follows: the server waits for the client's record.
+    let extra = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut [0u8; 1])).await;
+    assert!(
+        extra.is_err(),
+        "the reply is exactly the challenge and one record"
+    );
+    reply
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_look_the_same() {
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("same").await;
+    // An unknown name of the same length.
+    let unknown: String = user
+        .chars()
+        .map(|c| if c == '_' { '_' } else { 'z' })
+        .collect();
+    let known_reply = raw_reply(&proxy, &user).await;
+    let unknown_reply = raw_reply(&proxy, &unknown).await;
+    assert_eq!(known_reply.len(), unknown_reply.len());
+    assert_eq!(known_reply[..5], unknown_reply[..5], "same clear header");
+
+    let wrong = Client::connect(&config(&proxy, &user, "not the password"))
+        .await
+        .unwrap_err();
+    let nouser = Client::connect(&config(&proxy, &unknown, &password))
+        .await
+        .unwrap_err();
+    assert!(wrong.is_wrong_credentials() && nouser.is_wrong_credentials());
+    assert_eq!(wrong.to_string(), nouser.to_string());
+    assert_eq!(
+        wrong.to_string(),
+        "login failed: wrong user name or password"
+    );
+}
+
+#[tokio::test]
+async fn chpass_changes_the_password_for_the_next_login() {
+    let proxy = Proxy::start(&[]);
+    let (user, old) = new_user("chpass").await;
+    let mut client = connect(&proxy, &user, &old).await;
+    // A malformed payload: refused, and the session goes on.
+    let err = client.change_password_raw("not base64!").await.unwrap_err();
+    assert_eq!(
+        err.error_code(),
+        Some(cor4_protocol::ErrorCode::BadPasswordDigest)
+    );
+    let err = client.change_password_raw("AAAA").await.unwrap_err();
+    assert_eq!(
+        err.error_code(),
+        Some(cor4_protocol::ErrorCode::BadPasswordDigest)
+    );
+    assert_eq!(client.execute("SELECT 1").await.unwrap(), 1);
+
+    client
+        .change_password("a brand new password")
+        .await
+        .unwrap();
+    // The session keeps working with its keys.
+    assert_eq!(client.execute("SELECT 1").await.unwrap(), 1);
+    client.close().await.unwrap();
+
+    let old_login = Client::connect(&config(&proxy, &user, &old))
+        .await
+        .unwrap_err();
+    assert!(old_login.is_wrong_credentials());
+    let mut again = connect(&proxy, &user, "a brand new password").await;
+    again.ping().await.unwrap();
+}
+
+#[tokio::test]
+async fn locked_account_is_refused_with_its_reason() {
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("locked").await;
+    store().await.lock(&user).await.unwrap();
+    let err = Client::connect(&config(&proxy, &user, &password))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.error_code(),
+        Some(cor4_protocol::ErrorCode::AccountLocked)
+    );
+    // Without the password it looks like any failure.
+    let err = Client::connect(&config(&proxy, &user, "guess"))
+        .await
+        .unwrap_err();
+    assert!(err.is_wrong_credentials());
+    store().await.unlock(&user).await.unwrap();
+    connect(&proxy, &user, &password)
+        .await
+        .ping()
+        .await
+        .unwrap();
+}
