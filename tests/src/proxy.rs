@@ -13,21 +13,26 @@ use crate::test_database;
 /// stale one.
 pub fn binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<()> = OnceLock::new();
+    // target/<profile>/deps/<test exe> or target/<profile>/<bin> →
+    // target/<profile>/<name>
+    let exe = std::env::current_exe().expect("current exe");
+    let mut dir = exe.parent().expect("target dir").to_path_buf();
+    if dir.file_name().is_some_and(|n| n == "deps") {
+        dir.pop();
+    }
+    let release = dir.file_name().is_some_and(|n| n == "release");
     BUILT.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
+        let mut build = Command::new(cargo);
+        build
             .args(["build", "-p", "cor4-proxy", "-p", "cor4-cli", "--bins"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .status()
-            .expect("run cargo build");
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        if release {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build");
         assert!(status.success(), "building the binaries failed");
     });
-    // target/<profile>/deps/<test exe> → target/<profile>/<name>
-    let exe = std::env::current_exe().expect("current exe");
-    let dir = exe
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("target dir");
     dir.join(name)
 }
 

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod embedded;
+mod examples;
 mod isolation;
 mod login;
 mod queries;
