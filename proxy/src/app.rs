@@ -14,7 +14,7 @@ use crate::config::{
 };
 use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
 use crate::server::{ServerState, serve};
-use crate::users::{UserStore, generate_password};
+use crate::users::{UserError, UserStore, generate_password};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -135,26 +135,50 @@ async fn run_serve(common: &CommonArgs, args: &ServeArgs) -> Result<(), AnyError
     result
 }
 
+/// On the first start (no cor4 user yet) creates `admin` with a random
+/// password and prints it once. When several proxies start at once on an
+/// empty store, one wins and the others carry on.
+async fn create_first_admin(
+    store: &UserStore,
+    config: &Config,
+    bound: std::net::SocketAddr,
+) -> Result<(), AnyError> {
+    if !store.list().await?.is_empty() {
+        return Ok(());
+    }
+    let password = generate_password();
+    match store
+        .add_user("admin", &password, None, true, config.kdf_iterations)
+        .await
+    {
+        Ok(()) => {}
+        Err(UserError::UserExists | UserError::RoleTaken) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    }
+    let (host, port) = (bound.ip(), bound.port());
+    println!();
+    println!("  Created the cor4 user `admin` with password: {password}");
+    println!("  This is shown only once. Connect with:");
+    println!();
+    println!("      COR4_PASSWORD='{password}' cor4 -h {host} -p {port} -U admin");
+    println!();
+    println!("  (from the source tree: cargo run --release --bin cor4 -- -h {host} -p {port} -U admin)");
+    println!();
+    Ok(())
+}
+
 async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyError> {
     let store = Arc::new(backend.open_store(config).await?);
-    if store.list().await?.is_empty() {
-        let password = generate_password();
-        store
-            .add_user("admin", &password, None, true, config.kdf_iterations)
-            .await?;
-        let host = config.listen.ip();
-        let port = config.listen.port();
-        println!();
-        println!("  Created the cor4 user `admin` with password: {password}");
-        println!("  This is shown only once. Connect with:");
-        println!();
-        println!("      COR4_PASSWORD='{password}' cor4 -h {host} -p {port} -U admin");
-        println!();
-        println!(
-            "  (or `cargo run --release --bin cor4 -- -h {host} -p {port} -U admin` from the source tree)"
-        );
-        println!();
-    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e} (is another cor4-proxy running? use --listen)",
+                config.listen
+            )
+        })?;
+    let bound = listener.local_addr().unwrap_or(config.listen);
+    create_first_admin(&store, config, bound).await?;
     let audit = Arc::new(Audit::open(config.audit_log.as_deref()).map_err(|e| {
         format!(
             "cannot open the audit log {}: {e}",
@@ -165,15 +189,6 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
                 .unwrap_or_default()
         )
     })?);
-    let listener = tokio::net::TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| {
-            format!(
-                "cannot listen on {}: {e} (is another cor4-proxy running? use --listen)",
-                config.listen
-            )
-        })?;
-    let bound = listener.local_addr().unwrap_or(config.listen);
     tracing::info!(listen = %bound, "cor4-proxy accepting sessions");
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
