@@ -33,9 +33,15 @@ pub struct Settings {
     pub pager: bool,
     /// `--on-error-stop`.
     pub on_error_stop: bool,
-    /// `-q`: no informational messages (command tags still print like psql).
+    /// `-q`: no informational messages and no command tags (as psql's `-q`).
     pub quiet: bool,
+    /// Rows per printed batch (psql's `FETCH_COUNT`): each batch of an
+    /// aligned result is aligned on its own, so memory stays flat.
+    pub fetch_count: usize,
 }
+
+/// The default [`Settings::fetch_count`].
+pub const DEFAULT_FETCH_COUNT: usize = 1000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -49,6 +55,7 @@ impl Default for Settings {
             pager: true,
             on_error_stop: false,
             quiet: false,
+            fetch_count: DEFAULT_FETCH_COUNT,
         }
     }
 }
