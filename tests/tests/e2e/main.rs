@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod cli;
 mod embedded;
 mod examples;
 mod isolation;
 mod login;
 mod queries;
+mod shell;
 mod streaming;
 mod types;
 

@@ -1,0 +1,646 @@
+//! The rustyline helper: completion of SQL keywords, meta-commands, table,
+//! column and schema names, and keyword highlighting.
+//!
+//! ```text
+//!  editor thread (blocking)            REPL task (async, owns the Session)
+//!  Tab ─▶ SqlHelper::complete
+//!          cache empty? ──CatalogRequest──▶ load_catalog(session) (one query)
+//!          ◀──────────── Arc<Catalog> ─────┘
+//!  cached until a CREATE/DROP/ALTER runs: CatalogCache::invalidate
+//! ```
+//!
+//! Statement completeness is not decided here: the shell reads a line at a
+//! time as psql does, so that continuation lines get psql's `->` prompt,
+//! and [`crate::split`] decides where statements end. (A rustyline
+//! `Validator` returning `Incomplete` would keep editing in one buffer,
+//! with no prompt on the following lines.)
+
+use std::borrow::Cow;
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use rustyline::completion::{Completer, Pair};
+use rustyline::highlight::{CmdKind, Highlighter};
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+
+/// Names the completer offers besides keywords.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// Tables, views and the like on the search path, sorted.
+    pub tables: Vec<String>,
+    /// Column names of those, sorted, without repeats.
+    pub columns: Vec<String>,
+    /// Schemas (not the system ones), sorted.
+    pub schemas: Vec<String>,
+}
+
+/// The catalog query: `kind` (`t` relation, `c` column, `s` schema) and a
+/// name, as text. Bounded so that a huge catalog cannot stall the shell.
+pub const CATALOG_SQL: &str = "SELECT 't'::pg_catalog.text, c.relname::pg_catalog.text
+FROM pg_catalog.pg_class c
+WHERE c.relkind IN ('r','p','v','m','f')
+  AND pg_catalog.pg_table_is_visible(c.oid)
+  AND c.relnamespace <> 'pg_catalog'::pg_catalog.regnamespace
+  AND c.relnamespace <> 'information_schema'::pg_catalog.regnamespace
+UNION
+SELECT 'c', a.attname::pg_catalog.text
+FROM pg_catalog.pg_class c
+     JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+WHERE c.relkind IN ('r','p','v','m','f')
+  AND pg_catalog.pg_table_is_visible(c.oid)
+  AND c.relnamespace <> 'pg_catalog'::pg_catalog.regnamespace
+  AND c.relnamespace <> 'information_schema'::pg_catalog.regnamespace
+UNION
+SELECT 's', n.nspname::pg_catalog.text
+FROM pg_catalog.pg_namespace n
+WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+ORDER BY 1, 2
+LIMIT 20000";
+
+impl Catalog {
+    /// Builds a catalog from [`CATALOG_SQL`]'s `(kind, name)` rows.
+    pub fn from_rows(rows: impl IntoIterator<Item = (String, String)>) -> Catalog {
+        let mut catalog = Catalog::default();
+        for (kind, name) in rows {
+            match kind.as_str() {
+                "t" => catalog.tables.push(name),
+                "c" => catalog.columns.push(name),
+                "s" => catalog.schemas.push(name),
+                _ => {}
+            }
+        }
+        for list in [
+            &mut catalog.tables,
+            &mut catalog.columns,
+            &mut catalog.schemas,
+        ] {
+            list.sort();
+            list.dedup();
+        }
+        catalog
+    }
+}
+
+/// A request from the editor thread for the catalog; the REPL answers it
+/// between keystrokes, while the session is otherwise idle.
+#[derive(Debug)]
+pub struct CatalogRequest {
+    /// Where to send the catalog (or nothing, when it could not be read).
+    pub reply: mpsc::Sender<Option<Arc<Catalog>>>,
+}
+
+/// The cached catalog, shared by the helper and the REPL (which drops it
+/// after DDL).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogCache(Arc<Mutex<Option<Arc<Catalog>>>>);
+
+impl CatalogCache {
+    /// Forgets the catalog; the next completion reads it again.
+    pub fn invalidate(&self) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = None;
+        }
+    }
+
+    fn get(&self) -> Option<Arc<Catalog>> {
+        self.0.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    fn set(&self, catalog: Arc<Catalog>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(catalog);
+        }
+    }
+}
+
+/// Whether a statement may change what completion offers: its first word
+/// is CREATE, DROP, ALTER (or a comment precedes one of them).
+pub fn changes_catalog(statement: &str) -> bool {
+    let mut rest = statement.trim_start();
+    while let Some(comment) = rest.strip_prefix("/*") {
+        rest = comment
+            .split_once("*/")
+            .map_or("", |(_, after)| after)
+            .trim_start();
+    }
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    matches!(
+        word.as_str(),
+        "CREATE" | "DROP" | "ALTER" | "COMMENT" | "IMPORT"
+    )
+}
+
+/// SQL keywords offered by completion and highlighted.
+pub const KEYWORDS: &[&str] = &[
+    "ABORT",
+    "ALL",
+    "ALTER",
+    "ANALYZE",
+    "AND",
+    "ANY",
+    "ARRAY",
+    "AS",
+    "ASC",
+    "BEGIN",
+    "BETWEEN",
+    "BIGINT",
+    "BOOLEAN",
+    "BY",
+    "CASCADE",
+    "CASE",
+    "CAST",
+    "CHECK",
+    "COLUMN",
+    "COMMENT",
+    "COMMIT",
+    "CONSTRAINT",
+    "COPY",
+    "CREATE",
+    "CROSS",
+    "CURRENT_DATE",
+    "CURRENT_TIMESTAMP",
+    "CURRENT_USER",
+    "DATABASE",
+    "DATE",
+    "DEFAULT",
+    "DELETE",
+    "DESC",
+    "DISTINCT",
+    "DO",
+    "DROP",
+    "ELSE",
+    "END",
+    "EXCEPT",
+    "EXISTS",
+    "EXPLAIN",
+    "FALSE",
+    "FETCH",
+    "FILTER",
+    "FIRST",
+    "FOR",
+    "FOREIGN",
+    "FROM",
+    "FULL",
+    "FUNCTION",
+    "GRANT",
+    "GROUP",
+    "HAVING",
+    "IF",
+    "ILIKE",
+    "IN",
+    "INDEX",
+    "INNER",
+    "INSERT",
+    "INTEGER",
+    "INTERSECT",
+    "INTERVAL",
+    "INTO",
+    "IS",
+    "JOIN",
+    "JSONB",
+    "KEY",
+    "LATERAL",
+    "LEFT",
+    "LIKE",
+    "LIMIT",
+    "MATERIALIZED",
+    "NOT",
+    "NULL",
+    "NULLS",
+    "NUMERIC",
+    "OFFSET",
+    "ON",
+    "OR",
+    "ORDER",
+    "OUTER",
+    "OVER",
+    "PARTITION",
+    "PRIMARY",
+    "PROCEDURE",
+    "REFERENCES",
+    "RELEASE",
+    "RENAME",
+    "REPLACE",
+    "RETURNING",
+    "RETURNS",
+    "REVOKE",
+    "RIGHT",
+    "ROLLBACK",
+    "SAVEPOINT",
+    "SCHEMA",
+    "SELECT",
+    "SEQUENCE",
+    "SET",
+    "SHOW",
+    "TABLE",
+    "TEMPORARY",
+    "TEXT",
+    "THEN",
+    "TIMESTAMP",
+    "TIMESTAMPTZ",
+    "TO",
+    "TRANSACTION",
+    "TRIGGER",
+    "TRUE",
+    "TRUNCATE",
+    "UNION",
+    "UNIQUE",
+    "UPDATE",
+    "USING",
+    "UUID",
+    "VACUUM",
+    "VALUES",
+    "VARCHAR",
+    "VIEW",
+    "WHEN",
+    "WHERE",
+    "WINDOW",
+    "WITH",
+];
+
+/// Meta-commands offered after a `\` at the start of a line.
+pub const META_COMMANDS: &[&str] = &[
+    "\\?",
+    "\\conninfo",
+    "\\d",
+    "\\df",
+    "\\dn",
+    "\\dt",
+    "\\du",
+    "\\e",
+    "\\i",
+    "\\l",
+    "\\o",
+    "\\password",
+    "\\pset",
+    "\\q",
+    "\\timing",
+    "\\watch",
+    "\\x",
+];
+
+fn is_keyword(word: &str) -> bool {
+    let upper = word.to_ascii_uppercase();
+    KEYWORDS.binary_search(&upper.as_str()).is_ok()
+}
+
+/// A name as it must be typed: bare when it is lower case and plain,
+/// double-quoted otherwise.
+pub fn quote_ident(name: &str) -> String {
+    let plain = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain && !is_keyword(name) {
+        name.to_owned()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// Where completion is: what was typed of the current word, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Word<'a> {
+    start: usize,
+    text: &'a str,
+    /// The word before it, upper-cased (`FROM`), if any.
+    previous: Option<String>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '$' | '"' | '.' | '\\' | '?' | '+')
+}
+
+fn current_word(line: &str, pos: usize) -> Word<'_> {
+    let before = &line[..pos];
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|&(_, c)| is_word_char(c))
+        .last()
+        .map_or(pos, |(i, _)| i);
+    let previous = before[..start]
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .rfind(|w| !w.is_empty())
+        .map(str::to_ascii_uppercase);
+    Word {
+        start,
+        text: &line[start..pos],
+        previous,
+    }
+}
+
+/// The names to offer for `word`, by psql's rough rules: meta-commands
+/// after a leading `\`, only relations after FROM/JOIN/INTO/UPDATE/TABLE,
+/// otherwise keywords, columns, relations and schemas. Keywords follow the
+/// case of what was typed.
+fn candidates(word: &Word<'_>, line_start: bool, catalog: Option<&Catalog>) -> Vec<String> {
+    let typed = word.text;
+    if typed.starts_with('\\') {
+        if !line_start {
+            return Vec::new();
+        }
+        return META_COMMANDS
+            .iter()
+            .filter(|m| m.starts_with(typed))
+            .map(|m| (*m).to_owned())
+            .collect();
+    }
+    let lower = typed.trim_start_matches('"').to_lowercase();
+    let matches = |name: &String| name.to_lowercase().starts_with(&lower);
+    let relations_only = matches!(
+        word.previous.as_deref(),
+        Some("FROM" | "JOIN" | "INTO" | "UPDATE" | "TABLE" | "TRUNCATE")
+    );
+    let mut out: Vec<String> = Vec::new();
+    if let Some(catalog) = catalog {
+        out.extend(
+            catalog
+                .tables
+                .iter()
+                .filter(|n| matches(n))
+                .map(|n| quote_ident(n)),
+        );
+        if !relations_only {
+            out.extend(
+                catalog
+                    .columns
+                    .iter()
+                    .filter(|n| matches(n))
+                    .map(|n| quote_ident(n)),
+            );
+        }
+        out.extend(
+            catalog
+                .schemas
+                .iter()
+                .filter(|n| matches(n))
+                .map(|n| format!("{}.", quote_ident(n))),
+        );
+    }
+    if !relations_only && !typed.starts_with('"') {
+        let lower_case = typed.chars().any(|c| c.is_lowercase());
+        out.extend(
+            KEYWORDS
+                .iter()
+                .filter(|k| k.to_lowercase().starts_with(&lower))
+                .map(|k| {
+                    if lower_case {
+                        k.to_lowercase()
+                    } else {
+                        (*k).to_owned()
+                    }
+                }),
+        );
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The shell's rustyline helper.
+#[derive(Debug)]
+pub struct SqlHelper {
+    requests: tokio::sync::mpsc::UnboundedSender<CatalogRequest>,
+    cache: CatalogCache,
+    color: bool,
+}
+
+impl SqlHelper {
+    /// A helper that asks for the catalog on `requests` and keeps it in
+    /// `cache`; `color` turns highlighting on.
+    pub fn new(
+        requests: tokio::sync::mpsc::UnboundedSender<CatalogRequest>,
+        cache: CatalogCache,
+        color: bool,
+    ) -> Self {
+        SqlHelper {
+            requests,
+            cache,
+            color,
+        }
+    }
+
+    /// The catalog, from the cache or asked for (waiting at most two
+    /// seconds: a slow catalog must not freeze the keyboard).
+    fn catalog(&self) -> Option<Arc<Catalog>> {
+        if let Some(catalog) = self.cache.get() {
+            return Some(catalog);
+        }
+        let (reply, answer) = mpsc::channel();
+        self.requests.send(CatalogRequest { reply }).ok()?;
+        let catalog = answer.recv_timeout(Duration::from_secs(2)).ok()??;
+        self.cache.set(catalog.clone());
+        Some(catalog)
+    }
+}
+
+impl Completer for SqlHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let word = current_word(line, pos);
+        let line_start = line[..word.start].trim().is_empty();
+        let catalog = if word.text.starts_with('\\') {
+            None
+        } else {
+            self.catalog()
+        };
+        let pairs = candidates(&word, line_start, catalog.as_deref())
+            .into_iter()
+            .map(|c| Pair {
+                display: c.clone(),
+                replacement: c,
+            })
+            .collect();
+        Ok((word.start, pairs))
+    }
+}
+
+const KEYWORD_STYLE: &str = "\x1b[1;34m";
+const STRING_STYLE: &str = "\x1b[32m";
+const COMMENT_STYLE: &str = "\x1b[90m";
+const RESET: &str = "\x1b[0m";
+
+/// Colours keywords, string literals and `--` comments of one line.
+pub fn highlight_sql(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() * 2);
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '-' && line[i..].starts_with("--") {
+            out.push_str(COMMENT_STYLE);
+            out.push_str(&line[i..]);
+            out.push_str(RESET);
+            break;
+        }
+        if c == '\'' {
+            let mut end = line.len();
+            while let Some((j, d)) = chars.next() {
+                if d == '\'' {
+                    if chars.peek().is_some_and(|&(_, e)| e == '\'') {
+                        chars.next();
+                        continue;
+                    }
+                    end = j + 1;
+                    break;
+                }
+            }
+            out.push_str(STRING_STYLE);
+            out.push_str(&line[i..end]);
+            out.push_str(RESET);
+            continue;
+        }
+        if c.is_alphabetic() || c == '_' {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if d.is_alphanumeric() || d == '_' || d == '$' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let word = &line[i..end];
+            if is_keyword(word) {
+                out.push_str(KEYWORD_STYLE);
+                out.push_str(word);
+                out.push_str(RESET);
+            } else {
+                out.push_str(word);
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
+
+impl Highlighter for SqlHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        if !self.color || line.starts_with('\\') {
+            return Cow::Borrowed(line);
+        }
+        Cow::Owned(highlight_sql(line))
+    }
+
+    fn highlight_char(&self, _line: &str, _pos: usize, kind: CmdKind) -> bool {
+        self.color && kind != CmdKind::MoveCursor
+    }
+}
+
+impl Hinter for SqlHelper {
+    type Hint = String;
+}
+
+impl Validator for SqlHelper {}
+
+impl Helper for SqlHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> Catalog {
+        Catalog::from_rows([
+            ("t".into(), "completion_target_xyz".into()),
+            ("t".into(), "accounts".into()),
+            ("t".into(), "Mixed".into()),
+            ("c".into(), "account_id".into()),
+            ("c".into(), "created_at".into()),
+            ("s".into(), "public".into()),
+        ])
+    }
+
+    fn complete(line: &str) -> Vec<String> {
+        let word = current_word(line, line.len());
+        let start = line[..word.start].trim().is_empty();
+        candidates(&word, start, Some(&catalog()))
+    }
+
+    #[test]
+    fn keywords_are_sorted_for_binary_search() {
+        let mut sorted = KEYWORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, KEYWORDS);
+    }
+
+    #[test]
+    fn completes_table_after_from() {
+        assert_eq!(
+            complete("SELECT * FROM completion_t"),
+            ["completion_target_xyz"]
+        );
+        // Only relations after FROM: no column, no keyword.
+        assert_eq!(complete("SELECT * FROM acc"), ["accounts"]);
+    }
+
+    #[test]
+    fn completes_columns_and_keywords_elsewhere() {
+        assert_eq!(complete("SELECT acc"), ["account_id", "accounts"]);
+        assert_eq!(complete("SEL"), ["SELECT"]);
+        assert_eq!(complete("sel"), ["select"]);
+        assert_eq!(complete("SELECT 1 FR"), ["FROM"]);
+    }
+
+    #[test]
+    fn quotes_names_that_need_it() {
+        assert_eq!(complete("SELECT * FROM mi"), ["\"Mixed\""]);
+        assert_eq!(quote_ident("plain_name1"), "plain_name1");
+        assert_eq!(quote_ident("select"), "\"select\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+
+    #[test]
+    fn completes_schemas_with_a_dot() {
+        assert_eq!(complete("SELECT * FROM pub"), ["public."]);
+    }
+
+    #[test]
+    fn completes_meta_commands_only_at_line_start() {
+        assert_eq!(complete("\\ti"), ["\\timing"]);
+        assert_eq!(complete("\\d"), ["\\d", "\\df", "\\dn", "\\dt", "\\du"]);
+        assert!(complete("SELECT \\ti").is_empty());
+    }
+
+    #[test]
+    fn ddl_invalidates_the_catalog() {
+        assert!(changes_catalog("CREATE TABLE t (a int);"));
+        assert!(changes_catalog("  drop table t;"));
+        assert!(changes_catalog("/* note */ ALTER TABLE t ADD b int;"));
+        assert!(!changes_catalog("SELECT 'CREATE';"));
+        assert!(!changes_catalog("INSERT INTO t VALUES (1);"));
+    }
+
+    #[test]
+    fn highlighting_keeps_the_text() {
+        let line = "SELECT 'it''s' AS name -- note";
+        let styled = highlight_sql(line);
+        let plain = styled
+            .replace(KEYWORD_STYLE, "")
+            .replace(STRING_STYLE, "")
+            .replace(COMMENT_STYLE, "")
+            .replace(RESET, "");
+        assert_eq!(plain, line);
+        assert!(styled.starts_with(&format!("{KEYWORD_STYLE}SELECT{RESET}")));
+    }
+
+    #[test]
+    fn highlighting_leaves_unterminated_strings_whole() {
+        let line = "SELECT 'open";
+        assert!(highlight_sql(line).ends_with(&format!("{STRING_STYLE}'open{RESET}")));
+    }
+}
