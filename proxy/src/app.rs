@@ -162,7 +162,9 @@ async fn create_first_admin(
     println!();
     println!("      COR4_PASSWORD='{password}' cor4 -h {host} -p {port} -U admin");
     println!();
-    println!("  (from the source tree: cargo run --release --bin cor4 -- -h {host} -p {port} -U admin)");
+    println!(
+        "  (from the source tree: cargo run --release --bin cor4 -- -h {host} -p {port} -U admin)"
+    );
     println!();
     Ok(())
 }

@@ -25,17 +25,29 @@ fn best(mut runs: Vec<Duration>) -> Duration {
 
 #[tokio::main]
 async fn main() {
-    let rows: u64 = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let rows: u64 = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
     let db = test_database();
-    let store = UserStore::open(&db.admin_config()).await.expect("user store");
+    let store = UserStore::open(&db.admin_config())
+        .await
+        .expect("user store");
     let user = format!("bench_{}", std::process::id());
     let password = "bench password 1";
-    store.add_user(&user, password, None, false, 1000).await.expect("add user");
+    store
+        .add_user(&user, password, None, false, 1000)
+        .await
+        .expect("add user");
     let proxy = Proxy::start(&[]);
     let addr = proxy.addr();
     let config = Config::new(&addr.ip().to_string(), addr.port(), &user, password);
     let mut client = Client::connect(&config).await.expect("proxy login");
-    let (direct, conn) = db.admin_config().connect(tokio_postgres::NoTls).await.expect("direct");
+    let (direct, conn) = db
+        .admin_config()
+        .connect(tokio_postgres::NoTls)
+        .await
+        .expect("direct");
     tokio::spawn(conn);
     let sql = SCAN.replace("{n}", &rows.to_string());
 

@@ -10,7 +10,14 @@ async fn quickstart_example_runs() {
     let (user, password) = new_user("example").await;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["run", "-q", "-p", "cor4-protocol", "--example", "quickstart"])
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "cor4-protocol",
+            "--example",
+            "quickstart",
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("COR4_HOST", proxy.addr().ip().to_string())
         .env("COR4_PORT", proxy.addr().port().to_string())
@@ -19,9 +26,16 @@ async fn quickstart_example_runs() {
         .output()
         .expect("run the example");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("inserted 2 rows"), "{stdout}");
-    assert!(stdout.contains("1 budapest Some(1873-11-17) 525.2"), "{stdout}");
+    assert!(
+        stdout.contains("1 budapest Some(1873-11-17) 525.2"),
+        "{stdout}"
+    );
     assert!(stdout.contains("2 zomba None 39.1"), "{stdout}");
     assert!(stdout.contains("SQLSTATE Some(\"42P01\")"), "{stdout}");
 }

@@ -149,7 +149,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
 async fn unknown_and_known_users_are_answered_in_the_same_time() {
     let proxy = Proxy::start(&[]);
     let (user, _) = new_user("timing").await;
-    let unknown: String = user.chars().map(|c| if c == '_' { '_' } else { 'q' }).collect();
+    let unknown: String = user
+        .chars()
+        .map(|c| if c == '_' { '_' } else { 'q' })
+        .collect();
     let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
     for i in 0..40 {
         // Alternate the order, and let the server finish recording the
