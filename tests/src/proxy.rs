@@ -78,15 +78,25 @@ impl Proxy {
         let deadline = Instant::now() + Duration::from_secs(60);
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = rx
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("cor4-proxy did not start within 60 s"));
+            let Ok(line) = rx.recv_timeout(left) else {
+                // Never leave a half-started proxy behind a failed test.
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("cor4-proxy did not start within 60 s");
+            };
             if let Some(rest) = line.split("accepting sessions").nth(1) {
                 let addr = rest
                     .split_whitespace()
                     .find_map(|w| w.strip_prefix("listen="))
-                    .expect("listen= in the startup line");
-                break addr.parse().expect("socket address");
+                    .and_then(|a| a.parse().ok());
+                match addr {
+                    Some(addr) => break addr,
+                    None => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        panic!("no listen=ADDR in the startup line: {line}");
+                    }
+                }
             }
         };
         Proxy {

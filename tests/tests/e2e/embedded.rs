@@ -11,7 +11,7 @@ use cor4_protocol::client::Client;
 async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
     let dir = std::env::temp_dir().join(format!("cor4-e2e-embedded-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut child = Command::new(cor4_tests::binary("cor4-proxy"))
+    let child = Command::new(cor4_tests::binary("cor4-proxy"))
         .args(["--data-dir"])
         .arg(&dir)
         .args([
@@ -26,8 +26,9 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn cor4-proxy");
-    let stdout = child.stdout.take().expect("stdout");
-    let stderr = child.stderr.take().expect("stderr");
+    let mut child = KillOnDrop(Some(child));
+    let stdout = child.get().stdout.take().expect("stdout");
+    let stderr = child.get().stderr.take().expect("stderr");
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     let tx2 = tx.clone();
     std::thread::spawn(move || {
@@ -64,6 +65,7 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
     assert_eq!(rows[0].get::<_, &str>(0), "admin");
     client.close().await.unwrap();
 
+    let mut child = child.0.take().expect("child");
     let _ = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();
@@ -75,4 +77,32 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
         "PostgreSQL still running"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Stops the proxy (and with it its cluster) if the test fails half-way.
+struct KillOnDrop(Option<std::process::Child>);
+
+impl KillOnDrop {
+    fn get(&mut self) -> &mut std::process::Child {
+        self.0.as_mut().expect("child")
+    }
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.0.take() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
 }

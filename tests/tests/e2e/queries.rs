@@ -155,3 +155,31 @@ async fn backends(admin: &tokio_postgres::Client, user: &str) -> i64 {
         .unwrap()
         .get::<_, i64>(0)
 }
+
+/// SIGTERM: the proxy stops accepting, tells idle sessions it is shutting
+/// down, and exits cleanly well within the grace period.
+#[tokio::test]
+async fn sigterm_ends_sessions_and_the_proxy() {
+    let mut proxy = Proxy::start(&["--shutdown-grace", "3"]);
+    let (user, password) = new_user("sigterm").await;
+    let mut c = connect(&proxy, &user, &password).await;
+    c.ping().await.unwrap();
+    let start = Instant::now();
+    let status = tokio::task::spawn_blocking(move || {
+        let status = proxy.terminate();
+        (status, proxy)
+    })
+    .await
+    .unwrap();
+    assert!(status.0.success(), "exit status {}", status.0);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
+    let err = c.execute("SELECT 1").await.unwrap_err();
+    assert!(
+        err.error_code() == Some(cor4_protocol::ErrorCode::ServerShutdown) || err.is_closed(),
+        "{err}"
+    );
+}
