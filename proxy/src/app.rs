@@ -38,7 +38,7 @@ pub fn run() -> ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            None => run_serve(&cli.common, &ServeArgs::default()).await,
+            None => run_serve(&cli.common, &cli.serve).await,
             Some(Command::Serve(args)) => run_serve(&cli.common, &args).await,
             Some(Command::User(cmd)) => run_user(&cli.common, cmd).await,
         }

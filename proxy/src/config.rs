@@ -19,6 +19,7 @@ use cor4_protocol::crypto::{
 #[command(
     name = "cor4-proxy",
     version,
+    args_conflicts_with_subcommands = true,
     about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL",
     long_about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL.\n\n\
         Without --database-url it runs a private PostgreSQL cluster in --data-dir \
@@ -31,6 +32,10 @@ pub struct Cli {
     /// Where the database is, logging.
     #[command(flatten)]
     pub common: CommonArgs,
+    /// `serve`'s options, accepted without the subcommand too
+    /// (`cor4-proxy --listen …` serves).
+    #[command(flatten)]
+    pub serve: ServeArgs,
     /// What to do; `serve` when absent.
     #[command(subcommand)]
     pub command: Option<Command>,
