@@ -19,7 +19,6 @@ use cor4_protocol::crypto::{
 #[command(
     name = "cor4-proxy",
     version,
-    args_conflicts_with_subcommands = true,
     about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL",
     long_about = "Encrypted Cor4 v2 SQL proxy in front of PostgreSQL.\n\n\
         Without --database-url it runs a private PostgreSQL cluster in --data-dir \
