@@ -651,7 +651,7 @@ async fn connect(config: &Config) -> Result<Client, UserError> {
         }
     });
     client
-        .batch_execute("SET search_path = pg_catalog, pg_temp")
+        .batch_execute("SET search_path = pg_catalog, pg_temp; SET client_min_messages = warning")
         .await?;
     Ok(client)
 }
