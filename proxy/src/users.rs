@@ -382,6 +382,7 @@ impl UserStore {
 
         let mut client = self.write().await?;
         let tx = client.transaction().await?;
+        lock_catalog(&tx).await?;
         let taken = tx
             .query_opt("SELECT 1 FROM cor4.users WHERE name = $1", &[&name])
             .await?;
@@ -475,6 +476,7 @@ impl UserStore {
     pub async fn lock(&self, name: &str) -> Result<(), UserError> {
         let mut client = self.write().await?;
         let tx = client.transaction().await?;
+        lock_catalog(&tx).await?;
         let row = tx
             .query_opt(
                 "UPDATE cor4.users SET status = 'locked' WHERE name = $1 RETURNING role",
@@ -575,6 +577,7 @@ impl UserStore {
     async fn remove_user(&self, name: &str, force: bool) -> Result<(), UserError> {
         let mut client = self.write().await?;
         let tx = client.transaction().await?;
+        lock_catalog(&tx).await?;
         let row = tx
             .query_opt(
                 "SELECT role FROM cor4.users WHERE name = $1 FOR UPDATE",
@@ -602,6 +605,7 @@ impl UserStore {
     pub async fn reset_role_password(&self, user: &UserRecord) -> Result<(), UserError> {
         let mut client = self.write().await?;
         let tx = client.transaction().await?;
+        lock_catalog(&tx).await?;
         roles::reset_password(&tx, &self.server_secret, &user.role).await?;
         tx.commit().await?;
         Ok(())
@@ -639,6 +643,20 @@ impl UserStore {
         }
         Ok(guard)
     }
+}
+
+/// Serialises transactions that change roles and grants. PostgreSQL fails
+/// concurrent updates of one catalog row (the database's ACL, a role) with
+/// "tuple concurrently updated" instead of waiting, so user-store writes
+/// from several proxies or admin commands take turns on the migrations'
+/// advisory lock.
+async fn lock_catalog(tx: &tokio_postgres::Transaction<'_>) -> Result<(), UserError> {
+    tx.execute(
+        "SELECT pg_catalog.pg_advisory_xact_lock($1)",
+        &[&migrations::MIGRATION_LOCK],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Connects, spawns the connection task, and pins `search_path` so no

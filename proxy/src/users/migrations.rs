@@ -16,7 +16,7 @@ use super::UserError;
 
 /// Key of the advisory lock that serialises migrations ("cor4" in ASCII).
 /// Advisory locks are per database, so proxies on other databases don't wait.
-const MIGRATION_LOCK: i64 = 0x636f_7234;
+pub(crate) const MIGRATION_LOCK: i64 = 0x636f_7234;
 
 /// One schema change.
 struct Migration {

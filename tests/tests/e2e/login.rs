@@ -174,3 +174,15 @@ async fn unknown_and_known_users_are_answered_in_the_same_time() {
     let bound = Duration::from_millis(3).max(k.max(u) / 2);
     assert!(diff < bound, "known {k:?} vs unknown {u:?}");
 }
+
+/// Many users created at once (several admins or proxies): none fails with
+/// PostgreSQL's "tuple concurrently updated".
+#[tokio::test]
+async fn users_can_be_created_concurrently() {
+    let tasks: Vec<_> = (0..8)
+        .map(|_| tokio::spawn(async { new_user("concurrent").await }))
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+}
