@@ -214,6 +214,16 @@ async fn shutdown_signal() {
     }
 }
 
+/// The password for `user add`/`user passwd`: from standard input, or a
+/// generated one (then `true`: the caller prints it once).
+fn new_password(from_stdin: bool) -> Result<(String, bool), AnyError> {
+    if from_stdin {
+        Ok((read_password_stdin()?, false))
+    } else {
+        Ok((generate_password(), true))
+    }
+}
+
 fn read_password_stdin() -> Result<String, AnyError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
@@ -250,11 +260,7 @@ async fn user_command(
             admin,
             must_change_password,
         } => {
-            let (password, generated) = if password_stdin {
-                (read_password_stdin()?, false)
-            } else {
-                (generate_password(), true)
-            };
+            let (password, generated) = new_password(password_stdin)?;
             store
                 .add_user(
                     &name,
@@ -277,11 +283,7 @@ async fn user_command(
             name,
             password_stdin,
         } => {
-            let (password, generated) = if password_stdin {
-                (read_password_stdin()?, false)
-            } else {
-                (generate_password(), true)
-            };
+            let (password, generated) = new_password(password_stdin)?;
             store
                 .set_password_text(&name, &password, config.kdf_iterations)
                 .await?;
