@@ -687,20 +687,7 @@ async fn a_client_dropping_mid_result_ends_the_backend() {
     for _ in 0..10 {
         c.recv().await.expect("rows");
     }
-    let Client {
-        writer,
-        reader,
-        session,
-        ..
-    } = c;
-    drop((writer, reader));
-    let start = Instant::now();
-    let summary = tokio::time::timeout(REPLY_TIMEOUT, session)
-        .await
-        .expect("ends")
-        .expect("no panic");
-    assert_eq!(summary.end, SessionEnd::ClientDisconnected);
-    assert_backend_gone_within(pid, Duration::from_secs(2).saturating_sub(start.elapsed())).await;
+    vanish_and_expect_backend_gone(c, pid).await;
 }
 
 #[tokio::test]
@@ -710,20 +697,7 @@ async fn a_client_vanishing_during_a_silent_query_ends_the_backend() {
     c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(backend_alive(pid).await);
-    let Client {
-        writer,
-        reader,
-        session,
-        ..
-    } = c;
-    let start = Instant::now();
-    drop((writer, reader));
-    let summary = tokio::time::timeout(REPLY_TIMEOUT, session)
-        .await
-        .expect("ends")
-        .expect("no panic");
-    assert_eq!(summary.end, SessionEnd::ClientDisconnected);
-    assert_backend_gone_within(pid, Duration::from_secs(2).saturating_sub(start.elapsed())).await;
+    vanish_and_expect_backend_gone(c, pid).await;
 }
 
 #[tokio::test]
@@ -899,4 +873,23 @@ async fn large_results_stream_in_order() {
         ["END 100000 SELECT 100000", "READY I"]
     );
     assert_eq!(c.disconnect().await.rows, 100_000);
+}
+
+/// Drops the client's socket halves without DISCONNECT; the session must
+/// end as "client disconnected" and its backend `pid` be gone within 2 s.
+async fn vanish_and_expect_backend_gone(c: Client, pid: i32) {
+    let Client {
+        writer,
+        reader,
+        session,
+        ..
+    } = c;
+    let start = Instant::now();
+    drop((writer, reader));
+    let summary = tokio::time::timeout(REPLY_TIMEOUT, session)
+        .await
+        .expect("ends")
+        .expect("no panic");
+    assert_eq!(summary.end, SessionEnd::ClientDisconnected);
+    assert_backend_gone_within(pid, Duration::from_secs(2).saturating_sub(start.elapsed())).await;
 }

@@ -163,24 +163,14 @@ async fn csv_output_is_byte_for_byte_psqls() {
     assert!(CORPUS.len() >= 30);
     let shell = Shell::start().await;
     let diffs = compare_with_psql(&shell, CORPUS, &["--csv"]);
-    assert!(
-        diffs.is_empty(),
-        "{} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
+    assert_no_diffs(&diffs);
 }
 
 #[tokio::test]
 async fn aligned_output_matches_psql() {
     let shell = Shell::start().await;
     let diffs = compare_with_psql(&shell, CORPUS, &[]);
-    assert!(
-        diffs.is_empty(),
-        "{} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
+    assert_no_diffs(&diffs);
 }
 
 #[tokio::test]
@@ -206,12 +196,7 @@ async fn unaligned_tuples_only_and_expanded_match_psql() {
     ] {
         diffs.extend(compare_with_psql(&shell, &queries, args));
     }
-    assert!(
-        diffs.is_empty(),
-        "{} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
+    assert_no_diffs(&diffs);
 }
 
 #[tokio::test]
@@ -418,5 +403,14 @@ async fn two_million_rows_print_in_bounded_memory() {
     assert!(
         peak_kib > 0 && peak_kib < 64 * 1024,
         "peak RSS {peak_kib} KiB"
+    );
+}
+
+fn assert_no_diffs(diffs: &[String]) {
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
     );
 }
