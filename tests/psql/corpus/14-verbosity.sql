@@ -37,6 +37,11 @@ DO $$ BEGIN RAISE WARNING 'careful' USING ERRCODE = '01007'; END $$;
 
 \set VERBOSITY wordy
 \set VERBOSITY default
-\echo '--- default again'
+\echo '--- default again, then \errverbose repeats the last error verbosely'
 SELECT bogus FROM l14_users;
+\errverbose
+\set VERBOSITY terse
+INSERT INTO l14_users VALUES ('a@example.org', 31);
+\errverbose
+\set VERBOSITY default
 DROP TABLE l14_users;
