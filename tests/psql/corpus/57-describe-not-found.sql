@@ -41,7 +41,7 @@ SET search_path = z57_no_such_schema;
 \di
 \d z57_lower
 \d :"myschema".z57_lower
-\dt :"myschema".*
+\dt :"myschema".*z57*
 RESET search_path;
 -- too many dots in a pattern
 \dt a.b.c.d
