@@ -35,6 +35,8 @@ CREATE PROCEDURE v53_log_it(msg text) LANGUAGE plpgsql AS $$ BEGIN RAISE NOTICE 
 \df v53_*
 \df+ v53_add
 \df *_add
+-- a pattern also matches built-in functions
+\df *sum*
 \df v53_add numeric
 \dfn v53_*
 \dfa v53_*

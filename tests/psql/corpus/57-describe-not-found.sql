@@ -21,6 +21,12 @@ SELECT current_schema() AS myschema \gset
 \dt z57_lower|nothing
 \dt z57_lowe?
 \dt z57_nonexistent
+-- the public schema is on the search path but this role has nothing there
+\dt public.*
+-- system objects: S, or a name that matches one
+\dS pg_am
+\dvS pg_roles
+\dtS pg_am*
 \d z57_nonexistent
 \d nosuchschema.z57_lower
 \dt+ z57_lower

@@ -10,7 +10,12 @@ CREATE TABLE b62_t (x int);
 INSERT INTO b62_t VALUES (1);
 SELECT nonexistent FROM b62_t;
 DROP TABLE b62_t;
+\echo 'errors before \\q do not change the exit status'
 \set done true
+\if false
+  \q
+\endif
+\echo 'a \\q in a skipped branch is ignored'
 \if :done
   \echo 'quitting from inside an if'
   \q
