@@ -82,6 +82,10 @@ pub struct Args {
     /// Quiet: no informational messages.
     #[arg(short = 'q', long = "quiet")]
     pub quiet: bool,
+    /// Do not read a startup file (cor4 reads none; accepted for psql's
+    /// command lines).
+    #[arg(short = 'X', long = "no-psqlrc")]
+    pub no_psqlrc: bool,
     /// Print help.
     #[arg(long = "help", action = ArgAction::Help)]
     pub help: Option<bool>,

@@ -15,11 +15,12 @@ use std::time::Duration;
 use crate::settings::Format;
 
 mod catalog;
+pub mod copy;
 mod run;
 
 pub use run::{
     CommandOutcome, QueryBuffer, check_new_password, execute, execute_line, help_text,
-    run_cancellable,
+    run_cancellable, slash_copy,
 };
 
 /// A parsed meta-command.
@@ -49,6 +50,8 @@ pub enum MetaCommand {
     Edit,
     /// `\watch [SECONDS]`: rerun the last query every SECONDS (default 2).
     Watch(Duration),
+    /// `\copy …`: the arguments as typed.
+    Copy(String),
 }
 
 /// `\x`'s argument.
@@ -312,6 +315,9 @@ pub fn parse(line: &str) -> Result<MetaCommand, ParseError> {
         .ok_or(ParseError::NotACommand)?;
     let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
     let (name, rest) = body.split_at(name_end);
+    if name == "copy" {
+        return Ok(MetaCommand::Copy(rest.trim().to_owned()));
+    }
     let args = arguments(rest)?;
     let first = args.first().cloned();
     let command = match name {

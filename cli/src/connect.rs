@@ -109,10 +109,21 @@ pub async fn connect(
         return Err(fail("no password supplied".into()));
     };
     let config = Config::new(&target.host, target.port, &target.user, password);
-    match Client::connect(&config).await {
+    match login(&config).await {
         Ok(client) => Ok((client, config)),
         Err(e) => Err(fail(reason(&e))),
     }
+}
+
+/// Logs in and asks for what the shell prints: every field of errors and
+/// notices, and PostgreSQL's parameter reports.
+pub async fn login(config: &Config) -> Result<Client, cor4_protocol::client::Error> {
+    use cor4_protocol::packet::option;
+    let client = Client::connect(config).await?;
+    client
+        .set_options(option::ERROR_FIELDS | option::PARAMETER_STATUS | option::COLUMN_TYPES)
+        .await?;
+    Ok(client)
 }
 
 /// The reason part of the message: the OS's words for socket errors

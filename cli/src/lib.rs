@@ -14,6 +14,7 @@
 pub mod args;
 pub mod command;
 pub mod connect;
+pub mod copy;
 pub mod helper;
 pub mod render;
 pub mod repl;

@@ -83,7 +83,7 @@ async fn load_catalog(session: &mut Session) -> Option<std::sync::Arc<Catalog>> 
     if session.transaction_status() == TransactionStatus::Failed {
         return None;
     }
-    let rows = session.client().query_all(CATALOG_SQL).await.ok()?;
+    let rows = session.client().query_all(CATALOG_SQL, &[]).await.ok()?;
     let pairs = rows.iter().filter_map(|row| {
         let kind = row.try_get::<_, String>(0).ok()?;
         let name = row.try_get::<_, String>(1).ok()?;

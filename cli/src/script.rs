@@ -11,7 +11,8 @@
 
 use std::io::BufRead;
 
-use crate::command::{CommandOutcome, QueryBuffer, execute};
+use crate::command::{CommandOutcome, QueryBuffer, execute, slash_copy};
+use crate::copy::CopySource;
 use crate::session::{Session, StatementError};
 use crate::split::{self, Open};
 
@@ -74,8 +75,18 @@ fn failure(session: &mut Session, failed: &mut bool) -> Step {
     }
 }
 
-async fn send(session: &mut Session, statement: &str, failed: &mut bool) -> Step {
-    match session.run_sql(statement).await {
+async fn send(
+    session: &mut Session,
+    statement: &str,
+    input: &mut Input<'_>,
+    failed: &mut bool,
+) -> Step {
+    let source = CopySource::Script {
+        input: input.reader,
+        line: &mut input.line,
+        name: input.name,
+    };
+    match session.run_sql_from(statement, source).await {
         Ok(()) => Step::Go,
         Err(StatementError::ConnectionLost(_)) => Step::Stop(ScriptOutcome::ConnectionLost),
         Err(_) => failure(session, failed),
@@ -93,23 +104,57 @@ pub async fn run_script_named<R: BufRead>(
     outcome
 }
 
+/// The script's lines, shared with COPY FROM STDIN, which reads its data
+/// from them.
+struct Input<'a> {
+    reader: &'a mut dyn BufRead,
+    /// Lines read so far.
+    line: usize,
+    /// The script's name, for error locations.
+    name: Option<&'a str>,
+}
+
+impl Input<'_> {
+    /// The next line without its line ending; `None` at the end.
+    fn next_line(&mut self) -> std::io::Result<Option<String>> {
+        let mut line = String::new();
+        if self.reader.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        if line.ends_with('\n') {
+            line.pop();
+            if line.ends_with('\r') {
+                line.pop();
+            }
+        }
+        Ok(Some(line))
+    }
+}
+
 async fn run_lines<R: BufRead>(
     session: &mut Session,
-    input: R,
+    mut reader: R,
     name: Option<&str>,
 ) -> ScriptOutcome {
+    let mut input = Input {
+        reader: &mut reader,
+        line: 0,
+        name,
+    };
     let mut buffer = QueryBuffer::default();
     let mut failed = false;
-    for (index, line) in input.lines().enumerate() {
-        let line = match line {
-            Ok(line) => line,
+    loop {
+        let line = match input.next_line() {
+            Ok(Some(line)) => line,
+            Ok(None) => break,
             Err(e) => {
                 eprintln!("{}cor4: error: could not read input: {e}", buffer.location);
                 return ScriptOutcome::Completed { failed: true };
             }
         };
         if let Some(name) = name {
-            buffer.location = format!("cor4:{name}:{}: ", index + 1);
+            buffer.location = format!("cor4:{name}:{}: ", input.line);
             session.set_location(buffer.location.clone());
         }
         let open = split::scan(&buffer.current).open;
@@ -117,7 +162,19 @@ async fn run_lines<R: BufRead>(
             // As in psql, a meta-command may follow a statement's first
             // lines: `\watch` and `\e` act on them.
             buffer.current = buffer.current.trim_end().to_owned();
-            let outcome = execute(session, line.trim(), &mut buffer).await;
+            let outcome = match crate::command::parse(line.trim()) {
+                // `\copy … from stdin` reads the lines that follow.
+                Ok(crate::command::MetaCommand::Copy(args)) => {
+                    let location = buffer.location.clone();
+                    let source = CopySource::Script {
+                        input: input.reader,
+                        line: &mut input.line,
+                        name: input.name,
+                    };
+                    slash_copy(session, &args, &location, source).await
+                }
+                _ => execute(session, line.trim(), &mut buffer).await,
+            };
             if buffer.edited {
                 buffer.edited = false;
                 buffer.current.push('\n');
@@ -133,21 +190,25 @@ async fn run_lines<R: BufRead>(
                 return outcome;
             }
             // Statements `\e` completed run now, as in psql.
-            if let Step::Stop(outcome) = run_complete(session, &mut buffer, &mut failed).await {
+            if let Step::Stop(outcome) =
+                run_complete(session, &mut buffer, &mut input, &mut failed).await
+            {
                 return outcome;
             }
             continue;
         }
         buffer.current.push_str(&line);
         buffer.current.push('\n');
-        if let Step::Stop(outcome) = run_complete(session, &mut buffer, &mut failed).await {
+        if let Step::Stop(outcome) =
+            run_complete(session, &mut buffer, &mut input, &mut failed).await
+        {
             return outcome;
         }
     }
     let rest = buffer.current.trim_end().to_owned();
     if !rest.is_empty() {
         buffer.last = Some(rest.clone());
-        if let Step::Stop(outcome) = send(session, &rest, &mut failed).await {
+        if let Step::Stop(outcome) = send(session, &rest, &mut input, &mut failed).await {
             return outcome;
         }
     }
@@ -155,12 +216,17 @@ async fn run_lines<R: BufRead>(
 }
 
 /// Sends every complete statement in the buffer, keeping the rest.
-async fn run_complete(session: &mut Session, buffer: &mut QueryBuffer, failed: &mut bool) -> Step {
+async fn run_complete(
+    session: &mut Session,
+    buffer: &mut QueryBuffer,
+    input: &mut Input<'_>,
+    failed: &mut bool,
+) -> Step {
     let scan = split::scan(&buffer.current);
     buffer.current = scan.remainder;
     for statement in scan.statements {
         buffer.last = Some(statement.clone());
-        if let Step::Stop(outcome) = send(session, &statement, failed).await {
+        if let Step::Stop(outcome) = send(session, &statement, input, failed).await {
             return Step::Stop(outcome);
         }
     }

@@ -20,6 +20,7 @@ use std::time::Instant;
 use cor4_protocol::client::{CancelHandle, Client, Config, Error, Message, Row};
 use cor4_protocol::packet::TransactionStatus;
 
+use crate::copy::CopySource;
 use crate::render::error::{write_error, write_notice};
 use crate::render::pager::{PagerGate, pager_command, terminal_height};
 use crate::render::{Heading, ResultWriter, tag_follows_rows, timing_line};
@@ -79,6 +80,8 @@ pub struct Session {
     /// Whether `out` is this process's stdout and a terminal (so a pager may
     /// be used).
     out_is_terminal: bool,
+    /// Whether `out` is this process's stdout (no `\o FILE`).
+    out_is_stdout: bool,
     info: ConnInfo,
     /// Put before error and notice lines: `cor4:file.sql:3: ` in scripts.
     location: String,
@@ -109,6 +112,7 @@ impl Session {
             settings,
             out: stdout(),
             out_is_terminal: std::io::stdout().is_terminal(),
+            out_is_stdout: true,
             info,
             location: String::new(),
         }
@@ -125,6 +129,12 @@ impl Session {
         let _ = self.out.flush();
         self.out = w;
         self.out_is_terminal = false;
+        self.out_is_stdout = false;
+    }
+
+    /// Whether query output goes to this process's stdout (no `\o FILE`).
+    pub fn output_is_stdout(&self) -> bool {
+        self.out_is_stdout
     }
 
     /// Sends results to stdout again (`\o` without a file).
@@ -132,6 +142,7 @@ impl Session {
         let _ = self.out.flush();
         self.out = stdout();
         self.out_is_terminal = std::io::stdout().is_terminal();
+        self.out_is_stdout = true;
     }
 
     /// Where results are written (for meta-commands that print, like `\d`).
@@ -174,7 +185,7 @@ impl Session {
     /// Logs in again with the same settings (after a lost connection, or
     /// to check a new password).
     pub async fn reconnect(&mut self) -> Result<(), Error> {
-        let client = Client::connect(&self.config).await?;
+        let client = crate::connect::login(&self.config).await?;
         self.info.addr = client.peer_addr();
         self.client = client;
         Ok(())
@@ -187,9 +198,33 @@ impl Session {
 
     /// Sends `sql` as one QUERY (it may hold several statements) and prints
     /// every answer as psql does: each result in the current format, command
-    /// tags, notices and errors (to stderr), then `Time: …` when timing is
-    /// on. Returns `Err` when a statement failed or the connection broke.
+    /// tags, notices and errors (to stderr), COPY data, then `Time: …` when
+    /// timing is on. `COPY … FROM STDIN` reads standard input. Returns `Err`
+    /// when a statement failed or the connection broke.
     pub async fn run_sql(&mut self, sql: &str) -> Result<(), StatementError> {
+        self.run_sql_with(sql, CopySource::Stdin, None).await
+    }
+
+    /// [`run_sql`](Self::run_sql), with `COPY … FROM STDIN` data taken
+    /// from `copy` (the script's next lines, a file).
+    pub async fn run_sql_from(
+        &mut self,
+        sql: &str,
+        copy: CopySource<'_>,
+    ) -> Result<(), StatementError> {
+        self.run_sql_with(sql, copy, None).await
+    }
+
+    /// [`run_sql`](Self::run_sql) with where COPY data comes from and, for
+    /// `COPY … TO STDOUT`, goes to (`None`: the query output, and then no
+    /// `COPY n` tag is printed, as psql prints none after data in the same
+    /// place).
+    pub async fn run_sql_with(
+        &mut self,
+        sql: &str,
+        mut copy: CopySource<'_>,
+        mut copy_target: Option<&mut dyn Write>,
+    ) -> Result<(), StatementError> {
         let started = Instant::now();
         let Session {
             client,
@@ -199,19 +234,23 @@ impl Session {
             location,
             ..
         } = self;
-        if let Err(e) = client.send_query(sql).await {
-            return Err(lost(e));
-        }
+        let mut stream = match client.simple_query(sql).await {
+            Ok(s) => s,
+            Err(e) => return Err(lost(e)),
+        };
         let page = *out_is_terminal && settings.pager && settings.format == Format::Aligned;
         let mut sink = Sink::new(out.as_mut(), page);
         let mut result: Option<(ResultWriter, Vec<Row>)> = None;
         let mut failed = false;
         let mut write_error_seen: Option<std::io::Error> = None;
         let print_tags = !settings.quiet && settings.format != Format::Json;
+        // A COPY TO STDOUT printed its data: psql prints no tag after it.
+        let mut copied_out = false;
         loop {
-            let msg = match client.next_message().await {
-                Ok(m) => m,
-                Err(e) => {
+            let msg = match stream.next().await {
+                None => break,
+                Some(Ok(m)) => m,
+                Some(Err(e)) => {
                     let _ = sink.finish();
                     return Err(lost(e));
                 }
@@ -249,27 +288,66 @@ impl Session {
                     None => Ok(()),
                 },
                 Message::Command { tag, .. } => {
-                    if print_tags && !tag.is_empty() {
+                    if print_tags && !tag.is_empty() && !std::mem::take(&mut copied_out) {
                         writeln!(sink, "{tag}")
                     } else {
                         Ok(())
                     }
                 }
+                Message::CopyIn(layout) => {
+                    let _ = sink.flush();
+                    let fed = crate::copy::feed(&stream, &layout, &mut copy).await;
+                    if let Some(here) = copy.location() {
+                        *location = here;
+                    }
+                    match fed {
+                        Ok(()) => Ok(()),
+                        Err(crate::copy::FeedError::Read(e)) => {
+                            eprintln!("{location}cor4: error: could not read COPY data: {e}");
+                            Ok(())
+                        }
+                        Err(crate::copy::FeedError::Connection(e)) => {
+                            let _ = sink.finish();
+                            return Err(lost(e));
+                        }
+                    }
+                }
+                Message::CopyOut(_) => {
+                    copied_out = copy_target.is_none();
+                    Ok(())
+                }
+                Message::CopyData(data) => match copy_target.as_deref_mut() {
+                    Some(target) => target.write_all(&data),
+                    None => sink.write_all(&data),
+                },
                 Message::Notice(n) => {
                     let _ = sink.flush();
-                    let _ = write_notice(&mut std::io::stderr(), &n, location);
+                    let _ = write_notice(
+                        &mut std::io::stderr(),
+                        &n,
+                        Some(sql),
+                        location,
+                        settings.report,
+                    );
                     Ok(())
                 }
                 Message::Error(e) => {
                     failed = true;
+                    copied_out = false;
                     // Rows of a statement that failed half-way are dropped,
                     // as psql drops the unprinted part of its batch.
                     result = None;
                     let _ = sink.flush();
-                    let _ = write_error(&mut std::io::stderr(), &e, Some(sql), location);
+                    let _ = write_error(
+                        &mut std::io::stderr(),
+                        &e,
+                        Some(sql),
+                        location,
+                        settings.report,
+                    );
                     Ok(())
                 }
-                Message::Ready(_) => break,
+                _ => Ok(()),
             };
             if let Err(e) = written {
                 // Stop printing; the rest of the answer is still read so the

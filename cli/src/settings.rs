@@ -38,6 +38,8 @@ pub struct Settings {
     /// Rows per printed batch (psql's `FETCH_COUNT`): each batch of an
     /// aligned result is aligned on its own, so memory stays flat.
     pub fetch_count: usize,
+    /// psql's `VERBOSITY` and `SHOW_CONTEXT`.
+    pub report: crate::render::error::ReportStyle,
 }
 
 /// The default [`Settings::fetch_count`].
@@ -56,6 +58,7 @@ impl Default for Settings {
             on_error_stop: false,
             quiet: false,
             fetch_count: DEFAULT_FETCH_COUNT,
+            report: crate::render::error::ReportStyle::default(),
         }
     }
 }

@@ -49,6 +49,9 @@ pub enum DecodeError {
     /// READY carried a status byte other than `I`, `T` or `E`.
     #[error("transaction status byte {0} is not I, T or E")]
     InvalidTransactionStatus(u8),
+    /// COPY_IN or COPY_OUT carried a format byte other than 0 or 1.
+    #[error("copy format byte {0} is neither 0 (text) nor 1 (binary)")]
+    InvalidCopyFormat(u8),
     /// A row arrived that no RESULT_HEAD describes.
     #[error("a result row arrived without a RESULT_HEAD")]
     RowWithoutHead,
@@ -90,6 +93,13 @@ pub enum NonCanonical {
     /// A RESULT_ROW_NULLS packet whose bitmap marks no NULL.
     #[error("null row packet without any NULL")]
     NullRowWithoutNull,
+    /// A parameter without a type code was not marked NULL.
+    #[error("a parameter without a type is not NULL")]
+    UntypedValue,
+    /// ERROR or NOTICE carried an empty trailing field list (it is left out
+    /// when empty).
+    #[error("empty trailing field list")]
+    EmptyFieldList,
     /// A version-1 LOGIN carried a nonce, or a version-2 LOGIN lacked one.
     #[error("LOGIN nonce does not match the client version")]
     LoginNonce,

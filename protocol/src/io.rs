@@ -2,6 +2,7 @@
 //! `AsyncRead`/`AsyncWrite`. A thin shell over the sans-IO codec; nothing
 //! here decides anything about the protocol.
 
+use bytes::BufMut;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::crypto::{RECORD_HEADER_LEN, RecordOpener, RecordSealer, TAG_LEN};
@@ -122,12 +123,105 @@ pub enum Incoming {
     },
 }
 
+/// The receiving half of a sealed channel without any I/O: ciphertext goes
+/// in ([`read_from`](Self::read_from) or [`push_ciphertext`](Self::push_ciphertext)),
+/// frames come out ([`next_frame`](Self::next_frame)).
+///
+/// A record's clear length is checked before its body is read, and the
+/// buffer only ever grows by what actually arrived.
+pub struct SealedInbound {
+    opener: RecordOpener,
+    frames: FrameAssembler,
+    ciphertext: Vec<u8>,
+}
+
+/// Bytes read from the socket at once.
+const READ_CHUNK: usize = 64 * 1024;
+
+impl SealedInbound {
+    /// Opens records with `opener` and refuses packets over `max_packet`.
+    pub fn new(opener: RecordOpener, max_packet: u32) -> Self {
+        SealedInbound {
+            opener,
+            frames: FrameAssembler::new(max_packet),
+            ciphertext: Vec::new(),
+        }
+    }
+
+    /// Feeds plaintext that arrived with the handshake's first record.
+    pub fn push_plaintext(&mut self, bytes: &[u8]) {
+        self.frames.push(bytes);
+    }
+
+    /// Feeds bytes read from the peer.
+    pub fn push_ciphertext(&mut self, bytes: &[u8]) {
+        self.ciphertext.extend_from_slice(bytes);
+    }
+
+    /// Reads what the peer sent so far into the buffer: at most the rest of
+    /// the current record and a little more. Returns the number of bytes
+    /// read, 0 at the end of the stream. Cancel-safe.
+    pub async fn read_from<R: AsyncRead + Unpin>(
+        &mut self,
+        reader: &mut R,
+    ) -> Result<usize, ChannelError> {
+        let want = self.wanted()?;
+        if self.ciphertext.capacity() - self.ciphertext.len() < want {
+            self.ciphertext.reserve(want);
+        }
+        let mut limited = (&mut self.ciphertext).limit(want);
+        Ok(reader.read_buf(&mut limited).await?)
+    }
+
+    /// How many more bytes to read at most: the rest of the record under
+    /// way (its length was checked), else a chunk.
+    fn wanted(&self) -> Result<usize, ChannelError> {
+        match self.ciphertext.first_chunk::<RECORD_HEADER_LEN>() {
+            Some(header) => {
+                let total = RECORD_HEADER_LEN + self.opener.check_header(*header)?;
+                Ok(total.saturating_sub(self.ciphertext.len()).max(READ_CHUNK))
+            }
+            None => Ok(READ_CHUNK),
+        }
+    }
+
+    /// Whether the stream is at a packet boundary: an end of stream now is
+    /// a clean close.
+    pub fn at_boundary(&self) -> bool {
+        self.ciphertext.is_empty() && self.frames.is_idle()
+    }
+
+    /// Opens every complete record buffered so far, then returns the next
+    /// frame; `Ok(None)` when more bytes must be read.
+    pub fn next_frame(&mut self) -> Result<Option<FrameEvent<'_>>, ChannelError> {
+        let mut used = 0;
+        while let Some(header) = self.ciphertext[used..].first_chunk::<RECORD_HEADER_LEN>() {
+            let header = *header;
+            let total = RECORD_HEADER_LEN + self.opener.check_header(header)?;
+            let Some(record) = self.ciphertext.get_mut(used..used + total) else {
+                break;
+            };
+            let body = &mut record[RECORD_HEADER_LEN..];
+            self.opener.open_body(header, body)?;
+            self.frames.push(&body[..body.len() - TAG_LEN]);
+            used += total;
+        }
+        if used > 0 {
+            self.ciphertext.drain(..used);
+        }
+        Ok(self.frames.next_frame()?)
+    }
+
+    /// Records opened so far.
+    pub fn records(&self) -> u64 {
+        self.opener.counter()
+    }
+}
+
 /// Reads sealed records and yields the packets inside them.
 pub struct SealedReader<R> {
     inner: R,
-    opener: RecordOpener,
-    frames: FrameAssembler,
-    record: Vec<u8>,
+    inbound: SealedInbound,
 }
 
 impl<R: AsyncRead + Unpin> SealedReader<R> {
@@ -135,15 +229,19 @@ impl<R: AsyncRead + Unpin> SealedReader<R> {
     pub fn new(inner: R, opener: RecordOpener, max_packet: u32) -> Self {
         SealedReader {
             inner,
-            opener,
-            frames: FrameAssembler::new(max_packet),
-            record: Vec::new(),
+            inbound: SealedInbound::new(opener, max_packet),
         }
     }
 
     /// Feeds plaintext that arrived with the handshake's first record.
     pub fn push_plaintext(&mut self, bytes: &[u8]) {
-        self.frames.push(bytes);
+        self.inbound.push_plaintext(bytes);
+    }
+
+    /// The sans-IO half and the reader, for callers that drive reads
+    /// themselves (the proxy's session loop).
+    pub fn into_parts(self) -> (R, SealedInbound) {
+        (self.inner, self.inbound)
     }
 
     /// The next packet, or `None` when the peer closed the connection at a
@@ -153,7 +251,7 @@ impl<R: AsyncRead + Unpin> SealedReader<R> {
         columns: Option<&[Type]>,
     ) -> Result<Option<Incoming>, ChannelError> {
         loop {
-            match self.frames.next_frame()? {
+            match self.inbound.next_frame()? {
                 Some(FrameEvent::Frame(body)) => {
                     return Ok(Some(Incoming::Packet(Packet::decode(body, columns)?)));
                 }
@@ -162,44 +260,41 @@ impl<R: AsyncRead + Unpin> SealedReader<R> {
                 }
                 None => {}
             }
-            if !read_record(&mut self.inner, &self.opener, &mut self.record).await? {
-                return if self.frames.is_idle() {
+            if self.inbound.read_from(&mut self.inner).await? == 0 {
+                return if self.inbound.at_boundary() {
                     Ok(None)
                 } else {
                     Err(ChannelError::Truncated)
                 };
             }
-            let header: [u8; RECORD_HEADER_LEN] = self.record[..RECORD_HEADER_LEN]
-                .try_into()
-                .map_err(|_| ChannelError::Truncated)?;
-            self.opener
-                .open_body(header, &mut self.record[RECORD_HEADER_LEN..])?;
-            let end = self.record.len() - TAG_LEN;
-            self.frames.push(&self.record[RECORD_HEADER_LEN..end]);
         }
+    }
+
+    #[cfg(test)]
+    fn records(&self) -> u64 {
+        self.inbound.records()
     }
 }
 
-/// Buffers outgoing packets and seals them into records.
+/// The sending half of a sealed channel without any I/O: packets go in,
+/// sealed records come out.
 ///
 /// Packets are queued into a plaintext buffer; whenever it holds a full
-/// record's worth, that record is sealed. [`flush`](Self::flush) seals the
-/// rest and writes everything: call it when there is nothing more to send
-/// at once, so latency stays low.
-pub struct SealedWriter<W> {
-    inner: W,
+/// record's worth, that record is sealed. [`seal_all`](Self::seal_all)
+/// seals the rest: call it when there is nothing more to send at once, so
+/// latency stays low.
+pub struct SealedOutbound {
     sealer: RecordSealer,
     max_record: usize,
     plain: Vec<u8>,
     sealed: Vec<u8>,
 }
 
-impl<W: AsyncWrite + Unpin> SealedWriter<W> {
-    /// Wraps the write half of an established channel; `max_record` is the
-    /// peer's record limit.
-    pub fn new(inner: W, sealer: RecordSealer, max_record: u32) -> Self {
-        SealedWriter {
-            inner,
+impl SealedOutbound {
+    /// Seals with `sealer` into records of at most `max_record` bytes of
+    /// plaintext (the peer's limit).
+    pub fn new(sealer: RecordSealer, max_record: u32) -> Self {
+        SealedOutbound {
             sealer,
             max_record: usize::try_from(max_record).unwrap_or(usize::MAX).max(1),
             plain: Vec::new(),
@@ -213,6 +308,13 @@ impl<W: AsyncWrite + Unpin> SealedWriter<W> {
         self.seal_full()
     }
 
+    /// Queues frames that are already encoded (length, type, fields each).
+    pub fn queue_encoded(&mut self, frames: &[u8]) -> Result<(), ChannelError> {
+        self.plain.extend_from_slice(frames);
+        self.seal_full()
+    }
+
+    /// Seals the records that are full.
     fn seal_full(&mut self) -> Result<(), ChannelError> {
         let full = self.plain.len() / self.max_record * self.max_record;
         if full > 0 {
@@ -224,29 +326,102 @@ impl<W: AsyncWrite + Unpin> SealedWriter<W> {
         Ok(())
     }
 
-    /// Bytes sealed but not yet written.
-    pub fn sealed_pending(&self) -> usize {
-        self.sealed.len()
-    }
-
-    /// Writes the records sealed so far (not the partial one): lets a
-    /// streaming sender keep memory bounded and feel backpressure.
-    pub async fn write_sealed(&mut self) -> Result<(), ChannelError> {
-        if !self.sealed.is_empty() {
-            self.inner.write_all(&self.sealed).await?;
-            self.sealed.clear();
-        }
-        Ok(())
-    }
-
-    /// Seals what is queued and writes and flushes everything.
-    pub async fn flush(&mut self) -> Result<(), ChannelError> {
+    /// Seals whatever is queued, full record or not.
+    pub fn seal_all(&mut self) -> Result<(), ChannelError> {
         self.seal_full()?;
         if !self.plain.is_empty() {
             self.sealer.seal(&self.plain, &mut self.sealed)?;
             self.plain.clear();
         }
-        self.write_sealed().await?;
+        Ok(())
+    }
+
+    /// Whether plaintext waits to be sealed.
+    pub fn has_unsealed(&self) -> bool {
+        !self.plain.is_empty()
+    }
+
+    /// The sealed bytes not yet written.
+    pub fn sealed(&self) -> &[u8] {
+        &self.sealed
+    }
+
+    /// Marks `n` sealed bytes as written.
+    pub fn consume(&mut self, n: usize) {
+        self.sealed.drain(..n.min(self.sealed.len()));
+    }
+
+    /// Lets go of buffer memory held beyond `keep` bytes each (an idle
+    /// session should hold little).
+    pub fn shrink(&mut self, keep: usize) {
+        if self.plain.is_empty() {
+            self.plain.shrink_to(keep);
+        }
+        if self.sealed.is_empty() {
+            self.sealed.shrink_to(keep);
+        }
+    }
+
+    /// Writes every sealed byte to `writer` (not cancel-safe).
+    pub async fn write_to<W: AsyncWrite + Unpin>(
+        &mut self,
+        writer: &mut W,
+    ) -> Result<(), ChannelError> {
+        if !self.sealed.is_empty() {
+            writer.write_all(&self.sealed).await?;
+            self.sealed.clear();
+        }
+        Ok(())
+    }
+}
+
+/// Buffers outgoing packets and seals them into records, then writes them.
+pub struct SealedWriter<W> {
+    inner: W,
+    outbound: SealedOutbound,
+}
+
+impl<W: AsyncWrite + Unpin> SealedWriter<W> {
+    /// Wraps the write half of an established channel; `max_record` is the
+    /// peer's record limit.
+    pub fn new(inner: W, sealer: RecordSealer, max_record: u32) -> Self {
+        SealedWriter {
+            inner,
+            outbound: SealedOutbound::new(sealer, max_record),
+        }
+    }
+
+    /// The sans-IO half and the writer, for callers that drive writes
+    /// themselves (the proxy's session loop).
+    pub fn into_parts(self) -> (W, SealedOutbound) {
+        (self.inner, self.outbound)
+    }
+
+    /// Queues a packet; seals full records as they fill up.
+    pub fn queue(&mut self, packet: &Packet) -> Result<(), ChannelError> {
+        self.outbound.queue(packet)
+    }
+
+    /// Queues frames that are already encoded (tests send malformed ones).
+    pub fn queue_encoded(&mut self, frames: &[u8]) -> Result<(), ChannelError> {
+        self.outbound.queue_encoded(frames)
+    }
+
+    /// Bytes sealed but not yet written.
+    pub fn sealed_pending(&self) -> usize {
+        self.outbound.sealed().len()
+    }
+
+    /// Writes the records sealed so far (not the partial one): lets a
+    /// streaming sender keep memory bounded and feel backpressure.
+    pub async fn write_sealed(&mut self) -> Result<(), ChannelError> {
+        self.outbound.write_to(&mut self.inner).await
+    }
+
+    /// Seals what is queued and writes and flushes everything.
+    pub async fn flush(&mut self) -> Result<(), ChannelError> {
+        self.outbound.seal_all()?;
+        self.outbound.write_to(&mut self.inner).await?;
         self.inner.flush().await?;
         Ok(())
     }
@@ -426,7 +601,7 @@ mod tests {
             }
         }
         assert_eq!(r.next(None).await.unwrap(), None);
-        assert!(r.opener.counter() > 5, "the 5000-byte row spans records");
+        assert!(r.records() > 5, "the 5000-byte row spans records");
     }
 
     #[tokio::test]
@@ -450,9 +625,8 @@ mod tests {
     async fn rejects_stream_ending_mid_packet() {
         let (mut w, mut r) = pair(1024);
         // A frame header promising 100 bytes, then the record stream ends.
-        w.inner.write_all(&[]).await.unwrap();
-        w.plain.extend_from_slice(&100u32.to_le_bytes());
-        w.plain.push(4);
+        w.outbound.plain.extend_from_slice(&100u32.to_le_bytes());
+        w.outbound.plain.push(4);
         w.flush().await.unwrap();
         drop(w);
         assert!(matches!(r.next(None).await, Err(ChannelError::Truncated)));

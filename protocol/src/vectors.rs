@@ -34,3 +34,47 @@ pub(crate) fn get(name: &str) -> Vec<u8> {
         })
         .collect()
 }
+
+/// The names of every vector in the document, in order.
+pub(crate) fn names() -> Vec<&'static str> {
+    PROTOCOL_MD
+        .match_indices("<!-- vector: ")
+        .filter_map(|(i, m)| {
+            let rest = &PROTOCOL_MD[i + m.len()..];
+            rest.find(" -->").map(|end| &rest[..end])
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every vector the document shows is compared with what the code
+    /// produces by some test: the seed's (packet tests), the login's
+    /// (handshake tests), the answers' and packets' (packet tests).
+    #[test]
+    fn every_vector_in_the_document_is_checked() {
+        let mut checked: Vec<&str> = vec![
+            "seed-result-head",
+            "seed-result-row-2",
+            "seed-result-rows",
+            "row-with-null",
+            "long-string-prefix",
+        ];
+        checked.extend(crate::packet::tests::document_vector_names());
+        checked.extend(crate::handshake::tests::login_vector_names());
+        let mut unchecked: Vec<&str> = names()
+            .into_iter()
+            .filter(|n| !checked.contains(n))
+            .collect();
+        unchecked.dedup();
+        assert!(
+            unchecked.is_empty(),
+            "vectors no test checks: {unchecked:?}"
+        );
+        for name in names() {
+            assert!(!get(name).is_empty(), "{name}");
+        }
+    }
+}

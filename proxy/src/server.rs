@@ -328,6 +328,18 @@ async fn login(
             .await;
             return Err(LoginFailure::BadLogin(e));
         }
+        Err(e @ HandshakeError::BadRecordLimit(limit)) => {
+            clear_error(
+                stream,
+                ErrorCode::ProtocolViolation,
+                &format!(
+                    "the client's max_record of {limit} bytes is outside the allowed \
+                     1024..=16777216; use a limit in that range"
+                ),
+            )
+            .await;
+            return Err(LoginFailure::BadLogin(e));
+        }
         Err(e) => return Err(LoginFailure::BadLogin(e)),
     };
     let name = lookup.user().to_owned();

@@ -150,6 +150,128 @@ impl TestDatabase {
     }
 }
 
+/// A `psql` command (`-X`, `-w`) connected with `config`'s host, port, user,
+/// password and database: the same login the proxy uses for a cor4 user's
+/// role, so psql and `cor4` can be compared as the same role.
+pub fn psql_as(config: &tokio_postgres::Config) -> Command {
+    let database = test_database();
+    let own = database
+        .cluster()
+        .map(|c| c.binaries().program("psql"))
+        .filter(|p| p.exists());
+    let mut command = Command::new(own.unwrap_or_else(|| PathBuf::from("psql")));
+    command.args(["-X", "-w"]);
+    match config.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(host)) => {
+            command.arg("-h").arg(host);
+        }
+        Some(tokio_postgres::config::Host::Unix(dir)) => {
+            command.arg("-h").arg(dir);
+        }
+        None => {}
+    }
+    if let Some(port) = config.get_ports().first() {
+        command.arg("-p").arg(port.to_string());
+    }
+    if let Some(user) = config.get_user() {
+        command.arg("-U").arg(user);
+    }
+    if let Some(db) = config.get_dbname() {
+        command.arg("-d").arg(db);
+    }
+    if let Some(password) = config.get_password() {
+        command.env("PGPASSWORD", String::from_utf8_lossy(password).into_owned());
+    }
+    command
+        .env_remove("PGOPTIONS")
+        .env_remove("PGTZ")
+        .env_remove("PGDATESTYLE");
+    command
+}
+
+/// A line diff of `expected` and `actual` for test reports: `-` lines only
+/// in `expected`, `+` lines only in `actual`, two lines of context around
+/// each change.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let a: Vec<&str> = expected.split_inclusive('\n').collect();
+    let b: Vec<&str> = actual.split_inclusive('\n').collect();
+    // Longest common subsequence, by dynamic programming from the end.
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut lines = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            lines.push((' ', a[i]));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            lines.push(('-', a[i]));
+            i += 1;
+        } else {
+            lines.push(('+', b[j]));
+            j += 1;
+        }
+    }
+    let near_change = |k: usize| {
+        lines[k.saturating_sub(2)..(k + 3).min(lines.len())]
+            .iter()
+            .any(|(tag, _)| *tag != ' ')
+    };
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, (tag, line)) in lines.iter().enumerate() {
+        if near_change(k) {
+            if skipped {
+                out.push_str("  ...\n");
+                skipped = false;
+            }
+            out.push(*tag);
+            out.push(' ');
+            out.push_str(line.trim_end_matches('\n'));
+            if !line.ends_with('\n') {
+                out.push_str(" (no newline)");
+            }
+            out.push('\n');
+        } else {
+            skipped = true;
+        }
+    }
+    out
+}
+
+/// Runs `command` to completion and returns its exit status and peak
+/// resident set size in KiB, sampled from `/proc` while it runs (the kernel
+/// keeps the high-water mark, so a sample late in its life sees the peak).
+pub fn run_with_peak_rss(command: &mut Command) -> (std::process::ExitStatus, u64) {
+    let mut child = command.spawn().expect("spawn the measured command");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_file)
+            && let Some(v) = s
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.split_whitespace().next())
+                .and_then(|v| v.parse().ok())
+        {
+            peak = peak.max(v);
+        }
+        if let Some(status) = child.try_wait().expect("wait for the measured command") {
+            return (status, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
 /// A `sh` process that outlives nothing: it blocks reading a pipe whose only
 /// write end this process holds (std opens pipes close-on-exec, so no child
 /// inherits it). When the process ends in any way the kernel closes that end,
@@ -295,6 +417,13 @@ mod tests {
             String::from_utf8_lossy(&output.stderr)
         );
         assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "42");
+    }
+
+    #[test]
+    fn diff_shows_changed_lines_with_context() {
+        let d = diff("a\nb\nc\nd\ne\nf\ng\n", "a\nb\nc\nD\ne\nf\ng\n");
+        assert_eq!(d, "  ...\n  b\n  c\n- d\n+ D\n  e\n  f\n");
+        assert_eq!(diff("same\n", "same\n"), "");
     }
 
     #[test]

@@ -7,6 +7,7 @@ use cor4_protocol::client::Row;
 
 use super::catalog::{self, Query};
 use super::{Describe, Expanded, Listing, MetaCommand, Pset, parse};
+use crate::copy::CopySource;
 use crate::session::{Session, StatementError};
 use crate::settings::Format;
 
@@ -177,6 +178,9 @@ async fn run(
             );
         }
         MetaCommand::Password => return password(session, location).await,
+        MetaCommand::Copy(args) => {
+            return slash_copy(session, &args, location, CopySource::Stdin).await;
+        }
         MetaCommand::Edit => return edit(session, buffer).await,
         MetaCommand::Watch(interval) => return watch(session, buffer, interval).await,
     }
@@ -223,10 +227,10 @@ async fn text_query(session: &mut Session, sql: &str) -> Result<Vec<Vec<Option<S
     let rows: Vec<Row> =
         session
             .client()
-            .query_all(sql)
+            .query_all(sql, &[])
             .await
             .map_err(|e| match e.as_db_error() {
-                Some(db) => format!("ERROR:  {}", db.message),
+                Some(db) => format!("ERROR:  {}", db.message()),
                 None => format!("cor4: error: {e}"),
             })?;
     rows.iter()
@@ -401,9 +405,148 @@ async fn password(session: &mut Session, location: &str) -> CommandOutcome {
             CommandOutcome::Continue
         }
         Err(e) => match e.as_db_error() {
-            Some(db) => fail(session, location, format!("ERROR:  {}", db.message)),
+            Some(db) => fail(session, location, format!("ERROR:  {}", db.message())),
             None => fail(session, location, format!("cor4: error: {e}")),
         },
+    }
+}
+
+/// `\copy`: opens the file or program, runs the COPY with it as the data
+/// source or sink, and closes it, reporting as psql does. `current` is
+/// where `from stdin` reads (the script being run, or standard input).
+pub async fn slash_copy(
+    session: &mut Session,
+    args: &str,
+    location: &str,
+    current: CopySource<'_>,
+) -> CommandOutcome {
+    use super::copy::{Endpoint, parse_slash_copy};
+    let copy = match parse_slash_copy(args) {
+        Ok(copy) => copy,
+        Err(e) => return fail(session, location, format!("error: {e}")),
+    };
+    let mut child: Option<(std::process::Child, String)> = None;
+    let mut file_reader: Option<std::io::BufReader<Box<dyn std::io::Read + Send>>> = None;
+    let mut file_writer: Option<Box<dyn std::io::Write + Send>> = None;
+    match &copy.endpoint {
+        Endpoint::File(path) => {
+            let opened = if copy.from {
+                std::fs::File::open(path).map(|f| {
+                    file_reader = Some(std::io::BufReader::with_capacity(
+                        64 * 1024,
+                        Box::new(f) as Box<dyn std::io::Read + Send>,
+                    ));
+                })
+            } else {
+                std::fs::File::create(path).map(|f| {
+                    file_writer = Some(Box::new(std::io::BufWriter::with_capacity(64 * 1024, f)));
+                })
+            };
+            if let Err(e) = opened {
+                return fail(
+                    session,
+                    location,
+                    format!("error: {path}: {}", io_reason(&e)),
+                );
+            }
+            if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+                return fail(
+                    session,
+                    location,
+                    format!("error: {path}: cannot copy from/to a directory"),
+                );
+            }
+        }
+        Endpoint::Program(command) => {
+            let _ = session.output().flush();
+            let mut cmd = std::process::Command::new("/bin/sh");
+            cmd.arg("-c").arg(command);
+            if copy.from {
+                cmd.stdout(std::process::Stdio::piped());
+            } else {
+                cmd.stdin(std::process::Stdio::piped());
+            }
+            match cmd.spawn() {
+                Ok(mut c) => {
+                    if copy.from {
+                        if let Some(out) = c.stdout.take() {
+                            file_reader = Some(std::io::BufReader::with_capacity(
+                                64 * 1024,
+                                Box::new(out) as Box<dyn std::io::Read + Send>,
+                            ));
+                        }
+                    } else if let Some(input) = c.stdin.take() {
+                        file_writer = Some(Box::new(input));
+                    }
+                    child = Some((c, command.clone()));
+                }
+                Err(e) => {
+                    return fail(
+                        session,
+                        location,
+                        format!(
+                            "error: could not execute command \"{command}\": {}",
+                            io_reason(&e)
+                        ),
+                    );
+                }
+            }
+        }
+        Endpoint::Current | Endpoint::Process => {}
+    }
+    let mut stdout_sink = std::io::stdout();
+    let target: Option<&mut dyn std::io::Write> = match file_writer.as_mut() {
+        Some(w) => Some(w),
+        None if copy.endpoint == Endpoint::Process && !session.output_is_stdout() => {
+            Some(&mut stdout_sink)
+        }
+        None => None,
+    };
+    let result = if let Some(reader) = file_reader.as_mut() {
+        session
+            .run_sql_with(&copy.sql, CopySource::Reader(reader), target)
+            .await
+    } else if copy.endpoint == Endpoint::Process {
+        let mut stdin = std::io::stdin().lock();
+        session
+            .run_sql_with(&copy.sql, CopySource::Reader(&mut stdin), target)
+            .await
+    } else {
+        session.run_sql_with(&copy.sql, current, target).await
+    };
+    let mut ok = result.is_ok();
+    if let Some(mut w) = file_writer.take() {
+        if let Err(e) = w.flush() {
+            ok = false;
+            let _ = fail(
+                session,
+                location,
+                format!("error: could not write COPY data: {e}"),
+            );
+        }
+    }
+    drop(file_reader);
+    if let Some((mut c, command)) = child {
+        match c.wait() {
+            Ok(status) if !status.success() => {
+                ok = false;
+                let reason = match status.code() {
+                    Some(code) => format!("child process exited with exit code {code}"),
+                    None => "child process was terminated by a signal".to_owned(),
+                };
+                let _ = fail(session, location, format!("error: {command}: {reason}"));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                ok = false;
+                let _ = fail(session, location, format!("error: {command}: {e}"));
+            }
+        }
+    }
+    match result {
+        Err(StatementError::ConnectionLost(_)) => CommandOutcome::Failed,
+        _ if ok => CommandOutcome::Continue,
+        _ => CommandOutcome::Failed,
     }
 }
 

@@ -16,12 +16,46 @@
 use std::io::{self, Write};
 
 use cor4_protocol::client::DbError;
-use cor4_protocol::packet::Notice;
 
 /// Lines longer than this many screen columns are cut.
 const DISPLAY_SIZE: usize = 60;
 /// Keep the cut at least this far right of the position.
 const MIN_RIGHT_CUT: usize = 10;
+
+/// psql's `VERBOSITY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verbosity {
+    /// Severity, message, position, DETAIL, HINT, QUERY, CONTEXT.
+    #[default]
+    Default,
+    /// Severity, message and a position as text only.
+    Terse,
+    /// Default, plus the SQLSTATE, the object names and the source location.
+    Verbose,
+    /// Severity and SQLSTATE only.
+    Sqlstate,
+}
+
+/// psql's `SHOW_CONTEXT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ShowContext {
+    /// Never print CONTEXT lines.
+    Never,
+    /// Print them for errors only.
+    #[default]
+    Errors,
+    /// Print them for notices and warnings too.
+    Always,
+}
+
+/// How reports are printed: psql's `VERBOSITY` and `SHOW_CONTEXT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReportStyle {
+    /// How much to print.
+    pub verbosity: Verbosity,
+    /// When to print CONTEXT.
+    pub show_context: ShowContext,
+}
 
 /// Prints an error; `prefix` goes before the first line (psql's
 /// `psql:file.sql:3: ` for scripts, empty otherwise); `query` is the text
@@ -31,42 +65,115 @@ pub fn write_error<W: Write + ?Sized>(
     err: &DbError,
     query: Option<&str>,
     prefix: &str,
+    style: ReportStyle,
 ) -> io::Result<()> {
-    let severity = if err.severity.is_empty() {
-        "ERROR"
-    } else {
-        &err.severity
-    };
-    let mut text = format!("{prefix}{severity}:  {}\n", err.message);
-    if let Some(q) = query
-        && err.position > 0
-    {
-        text.push_str(&position_excerpt(q, err.position as usize));
-    }
-    if !err.detail.is_empty() {
-        text.push_str(&format!("DETAIL:  {}\n", err.detail));
-    }
-    if !err.hint.is_empty() {
-        text.push_str(&format!("HINT:  {}\n", err.hint));
-    }
-    out.write_all(text.as_bytes())
+    out.write_all(format_report(err, "ERROR", true, query, prefix, style).as_bytes())
 }
 
-/// Prints a notice (`NOTICE:  …`, `WARNING:  …`) with its DETAIL and HINT.
-pub fn write_notice<W: Write + ?Sized>(out: &mut W, n: &Notice, prefix: &str) -> io::Result<()> {
-    let severity = if n.severity.is_empty() {
-        "NOTICE"
+/// Prints a notice (`NOTICE:  …`, `WARNING:  …`) as psql's notice
+/// processor does.
+pub fn write_notice<W: Write + ?Sized>(
+    out: &mut W,
+    n: &DbError,
+    query: Option<&str>,
+    prefix: &str,
+    style: ReportStyle,
+) -> io::Result<()> {
+    out.write_all(format_report(n, "NOTICE", false, query, prefix, style).as_bytes())
+}
+
+/// The text libpq builds for an error or notice (its
+/// `pqBuildErrorMessage3`), with psql's location prefix.
+pub fn format_report(
+    err: &DbError,
+    default_severity: &str,
+    is_error: bool,
+    query: Option<&str>,
+    prefix: &str,
+    style: ReportStyle,
+) -> String {
+    let severity = if err.severity().is_empty() {
+        default_severity
     } else {
-        &n.severity
+        err.severity()
     };
-    let mut text = format!("{prefix}{severity}:  {}\n", n.message);
-    if !n.detail.is_empty() {
-        text.push_str(&format!("DETAIL:  {}\n", n.detail));
+    let mut text = format!("{prefix}{severity}:  ");
+    let sqlstate = err.code().code();
+    let mut verbosity = style.verbosity;
+    if verbosity == Verbosity::Sqlstate {
+        if !sqlstate.is_empty() {
+            text.push_str(sqlstate);
+            text.push('\n');
+            return text;
+        }
+        verbosity = Verbosity::Terse;
     }
-    if !n.hint.is_empty() {
-        text.push_str(&format!("HINT:  {}\n", n.hint));
+    if verbosity == Verbosity::Verbose && !sqlstate.is_empty() {
+        text.push_str(sqlstate);
+        text.push_str(": ");
     }
-    out.write_all(text.as_bytes())
+    text.push_str(err.message());
+    let terse = verbosity == Verbosity::Terse;
+    let mut cursor: Option<(&str, u32)> = None;
+    if let Some(position) = err.position() {
+        match query {
+            Some(q) if !terse => cursor = Some((q, position)),
+            _ => text.push_str(&format!(" at character {position}")),
+        }
+    } else if let Some(position) = err.internal_position() {
+        match err.internal_query() {
+            Some(q) if !terse => cursor = Some((q, position)),
+            _ => text.push_str(&format!(" at character {position}")),
+        }
+    }
+    text.push('\n');
+    if !terse {
+        if let Some((q, position)) = cursor {
+            text.push_str(&position_excerpt(q, position as usize));
+        }
+        if let Some(detail) = err.detail() {
+            text.push_str(&format!("DETAIL:  {detail}\n"));
+        }
+        if let Some(hint) = err.hint() {
+            text.push_str(&format!("HINT:  {hint}\n"));
+        }
+        if let Some(query) = err.internal_query() {
+            text.push_str(&format!("QUERY:  {query}\n"));
+        }
+        let context = match style.show_context {
+            ShowContext::Always => true,
+            ShowContext::Errors => is_error,
+            ShowContext::Never => false,
+        };
+        if context && let Some(context) = err.where_() {
+            text.push_str(&format!("CONTEXT:  {context}\n"));
+        }
+    }
+    if verbosity == Verbosity::Verbose {
+        for (label, value) in [
+            ("SCHEMA NAME", err.schema()),
+            ("TABLE NAME", err.table()),
+            ("COLUMN NAME", err.column()),
+            ("DATATYPE NAME", err.datatype()),
+            ("CONSTRAINT NAME", err.constraint()),
+        ] {
+            if let Some(value) = value {
+                text.push_str(&format!("{label}:  {value}\n"));
+            }
+        }
+        let (routine, file, line) = (err.routine(), err.file(), err.line());
+        if routine.is_some() || file.is_some() || line.is_some() {
+            text.push_str("LOCATION:  ");
+            if let Some(routine) = routine {
+                text.push_str(&format!("{routine}, "));
+            }
+            if let (Some(file), Some(line)) = (file, line) {
+                text.push_str(&format!("{file}:{line}"));
+            }
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// The `LINE n: …` line and the caret line for a 1-based character
@@ -148,22 +255,25 @@ pub fn position_excerpt(query: &str, position: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cor4_protocol::packet::ErrorPacket;
 
-    fn db_error(message: &str, position: u32) -> DbError {
-        DbError {
-            code: 0,
+    fn error_packet(message: &str, position: u32) -> ErrorPacket {
+        ErrorPacket {
             sqlstate: "42P01".into(),
             severity: "ERROR".into(),
             message: message.into(),
-            detail: String::new(),
-            hint: String::new(),
             position,
+            ..ErrorPacket::default()
         }
+    }
+
+    fn db_error(message: &str, position: u32) -> DbError {
+        error_packet(message, position).into()
     }
 
     fn printed(err: &DbError, query: &str) -> String {
         let mut out = Vec::new();
-        write_error(&mut out, err, Some(query), "").expect("write");
+        write_error(&mut out, err, Some(query), "", ReportStyle::default()).expect("write");
         String::from_utf8(out).expect("utf-8")
     }
 
@@ -217,12 +327,13 @@ mod tests {
 
     #[test]
     fn adds_detail_and_hint() {
-        let mut e = db_error(
+        let mut p = error_packet(
             "duplicate key value violates unique constraint \"t_pkey\"",
             0,
         );
-        e.detail = "Key (id)=(1) already exists.".into();
-        e.hint = "Try again.".into();
+        p.detail = "Key (id)=(1) already exists.".into();
+        p.hint = "Try again.".into();
+        let e = DbError::from(p);
         assert_eq!(
             printed(&e, "insert into t values (1)"),
             "ERROR:  duplicate key value violates unique constraint \"t_pkey\"\n\

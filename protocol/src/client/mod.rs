@@ -1,4 +1,6 @@
-//! The async client: log in to a cor4 proxy, run SQL, read typed rows.
+//! The async client: log in to a cor4 proxy, run SQL with typed
+//! parameters, read typed rows, COPY in both directions — in the shape of
+//! tokio-postgres.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), cor4_protocol::client::Error> {
@@ -6,44 +8,60 @@
 //! use futures_util::TryStreamExt;
 //!
 //! let config = Config::new("127.0.0.1", 7654, "alice", "correct horse");
-//! let mut client = Client::connect(&config).await?;
-//! let n = client.execute("CREATE TEMP TABLE t AS SELECT 1 AS id").await?;
-//! let rows = client.query_all("SELECT id, 'x' AS name FROM t").await?;
-//! let id: i32 = rows[0].get("id");
-//! {
-//!     let mut stream = client.query("SELECT * FROM generate_series(1, 3)").await?;
-//!     while let Some(row) = stream.try_next().await? {
-//!         let _: i32 = row.get(0);
-//!     }
+//! let client = Client::connect(&config).await?;
+//! // Values travel beside the SQL, never spliced into it.
+//! let row = client.query_one("SELECT $1::int + 1 AS n, $2::text AS t", &[&41i32, &"it's"]).await?;
+//! let n: i32 = row.get("n");
+//! let stmt = client.prepare("SELECT * FROM generate_series(1, $1::int)").await?;
+//! let mut rows = client.query(&stmt, &[&3i32]).await?;
+//! while let Some(row) = rows.try_next().await? {
+//!     let _: i32 = row.get(0);
 //! }
 //! client.close().await?;
-//! # let _ = (n, id); Ok(()) }
+//! # let _ = n; Ok(()) }
 //! ```
+//!
+//! A [`Client`] is used through `&self` from any number of tasks: its
+//! requests are pipelined in order over one connection, and a background
+//! task routes each answer to whoever asked ([`connection`]).
 
+mod connection;
+mod copy;
 mod error;
+mod responses;
 mod row;
+mod sqlstate;
+mod statement;
+mod to_value;
+mod transaction;
 
-pub use error::{ConversionError, DbError, Error};
+pub use copy::{CopyInSink, CopyOutStream};
+pub use error::{ConversionError, DbError, Error, ErrorKind};
+pub use responses::{Message, MessageStream, RowStream};
 pub use row::{Column, ColumnIndex, FromValue, Row};
+pub use sqlstate::SqlState;
+pub use statement::{Statement, Target, ToStatement};
+pub use to_value::{ToValue, ValueType};
+pub use transaction::Transaction;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
-use futures_util::Stream;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
-use tokio::sync::Mutex;
+use tokio::sync::{mpsc, oneshot};
 
 use crate::crypto::{DEFAULT_ITERATIONS, PasswordKey};
 use crate::handshake::{AwaitReply, ClientHandshake};
-use crate::io::{Incoming, SealedReader, SealedWriter, read_clear_frame};
+use crate::io::{SealedReader, SealedWriter, read_clear_frame};
 use crate::packet::{
-    LOGIN_FLAG_MUST_CHANGE_PASSWORD, Notice, OkDetail, Packet, TransactionStatus, kind,
+    LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet, Param, Prepare, QueryParams, TransactionStatus, kind,
 };
 use crate::value::Type;
+use connection::{ANSWER_CHUNKS, End, Handles, Request, Urgent};
 use error::Kind;
+use responses::Responses;
 
 /// Default TCP port of `cor4-proxy`.
 pub const DEFAULT_PORT: u16 = 7654;
@@ -107,52 +125,14 @@ impl Config {
     }
 }
 
-/// One thing the server said in answer to a QUERY, for callers that handle
-/// several statements and every kind of answer (the `cor4` shell).
-#[derive(Debug, Clone)]
-pub enum Message {
-    /// A statement returning rows began: its columns.
-    Columns(Arc<[Column]>),
-    /// A row of the current result.
-    Row(Row),
-    /// The current result ended.
-    ResultEnd {
-        /// Rows in the result.
-        rows: u64,
-        /// The command tag (`SELECT 3`).
-        tag: String,
-    },
-    /// A statement without rows finished.
-    Command {
-        /// Rows affected.
-        affected: u64,
-        /// The command tag (`INSERT 0 3`).
-        tag: String,
-    },
-    /// A notice or warning.
-    Notice(Notice),
-    /// A statement failed; no later statement of this QUERY runs.
-    Error(DbError),
-    /// The QUERY is fully answered.
-    Ready(TransactionStatus),
-}
-
-type Writer = Arc<Mutex<SealedWriter<OwnedWriteHalf>>>;
-
-/// The rows of a query, in order; the first error ends the stream.
-pub type RowStream<'a> = std::pin::Pin<Box<dyn Stream<Item = Result<Row, Error>> + Send + 'a>>;
-
-/// A logged-in session with a cor4 proxy.
+/// A logged-in session with a cor4 proxy, usable from many tasks at once
+/// (`&self` methods, requests pipelined in order).
 pub struct Client {
-    reader: SealedReader<OwnedReadHalf>,
-    writer: Writer,
-    columns: Option<Arc<[Column]>>,
-    /// READYs still owed for QUERYs sent.
-    pending: usize,
+    handles: Arc<Handles>,
     must_change_password: bool,
     user: String,
     peer: std::net::SocketAddr,
-    status: TransactionStatus,
+    statements: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Client {
@@ -167,7 +147,7 @@ impl std::fmt::Debug for Client {
 /// Cancels the query running on a [`Client`], from any task.
 #[derive(Clone)]
 pub struct CancelHandle {
-    writer: Writer,
+    handles: Arc<Handles>,
 }
 
 impl std::fmt::Debug for CancelHandle {
@@ -177,16 +157,29 @@ impl std::fmt::Debug for CancelHandle {
 }
 
 impl CancelHandle {
-    /// Sends CANCEL; the running query then fails with SQLSTATE 57014.
+    /// Sends CANCEL; the running statement then fails with SQLSTATE 57014.
     /// Harmless when nothing runs.
     pub async fn cancel(&self) -> Result<(), Error> {
-        self.writer.lock().await.send(&Packet::Cancel).await?;
-        Ok(())
+        self.handles
+            .urgent
+            .send(Urgent::Cancel)
+            .map_err(|_| self.handles.shared.closed_error())
     }
 }
 
-fn closed() -> Error {
-    Error::new(Kind::Closed)
+/// The parameters of a call, as `&[&(dyn ToValue + Sync)]` like
+/// tokio-postgres's.
+pub type Params<'a> = [&'a (dyn ToValue + Sync)];
+
+fn to_params(params: &Params<'_>) -> Result<Vec<Param>, Error> {
+    if params.len() > crate::packet::MAX_PARAMS {
+        return Err(Error::usage(format!(
+            "{} parameters given; a statement takes at most {}",
+            params.len(),
+            crate::packet::MAX_PARAMS
+        )));
+    }
+    Ok(params.iter().map(|p| p.to_param()).collect())
 }
 
 impl Client {
@@ -218,12 +211,12 @@ impl Client {
             .map_err(|e| Error::new(Kind::Connect(e)))?;
         let challenge = match read_clear_frame(&mut stream, 4096).await? {
             Some(body) => body,
-            None => return Err(closed()),
+            None => return Err(Error::closed()),
         };
         if challenge.first() == Some(&kind::ERROR) {
             // A clear ERROR: the server refused before any key exchange.
             if let Ok(Packet::Error(e)) = Packet::decode(&challenge, None) {
-                return Err(Error::new(Kind::Db(Box::new(e.into()))));
+                return Err(Error::db(e.into()));
             }
         }
         // Key stretching is deliberately slow: keep it off the async threads.
@@ -242,22 +235,33 @@ impl Client {
             .map_err(|e| Error::new(Kind::Handshake(e)))?;
         let (read, write) = stream.into_split();
         let channel = established.channel;
-        let mut client = Client {
-            reader: SealedReader::new(read, channel.opener, config.max_packet),
-            writer: Arc::new(Mutex::new(SealedWriter::new(
-                write,
-                channel.sealer,
-                channel.peer_max_record,
-            ))),
-            columns: None,
-            pending: 0,
+        let (read, inbound) =
+            SealedReader::new(read, channel.opener, config.max_packet).into_parts();
+        let (write, outbound) =
+            SealedWriter::new(write, channel.sealer, channel.peer_max_record).into_parts();
+        let handles = connection::spawn(read, inbound, write, outbound);
+        let client = Client {
+            handles,
             must_change_password: established.flags & LOGIN_FLAG_MUST_CHANGE_PASSWORD != 0,
             user: config.user.clone(),
             peer,
-            status: TransactionStatus::Idle,
+            statements: std::sync::atomic::AtomicU64::new(0),
         };
-        // The first record proves to the server that we hold the password.
-        client.ping().await?;
+        // The first record proves to the server that we hold the password;
+        // it also asks for every field of errors and notices, so that
+        // `DbError::where_`, `table`, `constraint`… are filled in.
+        let (pinged, options) = tokio::join!(
+            client.ping(),
+            client.set_options(crate::packet::option::ERROR_FIELDS)
+        );
+        pinged?;
+        match options {
+            // A server without the option still serves everything else.
+            Err(e) if e.kind() == ErrorKind::Db => {}
+            other => {
+                other?;
+            }
+        }
         Ok(client)
     }
 
@@ -276,168 +280,290 @@ impl Client {
         self.peer
     }
 
-    /// The transaction status after the last completed QUERY.
+    /// The transaction status after the latest completed request.
     pub fn transaction_status(&self) -> TransactionStatus {
-        self.status
+        match self.handles.shared.status_byte() {
+            b'T' => TransactionStatus::InTransaction,
+            b'E' => TransactionStatus::Failed,
+            _ => TransactionStatus::Idle,
+        }
+    }
+
+    /// Whether the connection is gone.
+    pub fn is_closed(&self) -> bool {
+        self.handles.shared.is_closed()
     }
 
     /// A handle that cancels the running query from another task.
     pub fn cancel_handle(&self) -> CancelHandle {
         CancelHandle {
-            writer: self.writer.clone(),
+            handles: self.handles.clone(),
         }
     }
 
-    async fn send(&mut self, packet: &Packet) -> Result<(), Error> {
-        self.writer.lock().await.send(packet).await?;
-        Ok(())
+    /// Sends a request and returns where its answer arrives.
+    fn request(&self, packet: &Packet, end: End, exclusive: bool) -> Result<Responses, Error> {
+        let (answers, rx) = mpsc::channel(ANSWER_CHUNKS);
+        self.handles
+            .requests
+            .send(Request {
+                frames: packet.to_frame(),
+                end,
+                answers,
+                exclusive,
+            })
+            .map_err(|_| self.handles.shared.closed_error())?;
+        Ok(Responses::new(rx, self.handles.clone(), end))
     }
 
-    async fn next_packet(&mut self) -> Result<Packet, Error> {
-        let columns = self
-            .columns
-            .as_ref()
-            .map(|c| c.iter().map(Column::type_).collect::<Vec<Type>>());
-        match self.reader.next(columns.as_deref()).await? {
-            Some(Incoming::Packet(p)) => Ok(p),
-            Some(Incoming::Oversized { .. }) => Err(Error::new(Kind::Protocol(
-                "the server sent a packet larger than this client accepts",
-            ))),
-            None => Err(closed()),
+    /// The request that runs `statement` with `params`.
+    fn run_packet<T: ToStatement + ?Sized>(
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<Packet, Error> {
+        match statement.as_target() {
+            Target::Sql(sql) if params.is_empty() => Ok(Packet::Query(sql.to_owned())),
+            Target::Sql(sql) => Ok(Packet::QueryParams(QueryParams {
+                sql: sql.to_owned(),
+                params: to_params(params)?,
+            })),
+            Target::Prepared(stmt) => {
+                if params.len() != stmt.params().len() {
+                    return Err(Error::usage(format!(
+                        "the statement takes {} parameter(s), {} given",
+                        stmt.params().len(),
+                        params.len()
+                    )));
+                }
+                Ok(Packet::Execute(crate::packet::Execute {
+                    name: stmt.name().to_owned(),
+                    params: to_params(params)?,
+                }))
+            }
         }
     }
 
-    /// Reads answers until every QUERY sent so far is answered: after a row
-    /// stream was dropped half-way.
-    async fn drain(&mut self) -> Result<(), Error> {
-        while self.pending > 0 {
-            self.next_message().await?;
-        }
-        Ok(())
+    /// Runs a statement and streams its rows.
+    ///
+    /// With parameters, `statement` is one SQL statement (or a prepared
+    /// [`Statement`]) and `$1`…`$n` take `params`, sent as typed values
+    /// beside the SQL. Without parameters, SQL text may hold several
+    /// statements; the rows of each are yielded in order. The first error
+    /// ends the stream.
+    pub async fn query<T: ToStatement + ?Sized>(
+        &self,
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<RowStream, Error> {
+        let packet = Self::run_packet(statement, params)?;
+        Ok(RowStream::new(self.request(&packet, End::Ready, false)?))
     }
 
-    /// Sends a QUERY without waiting; read its answers with
-    /// [`next_message`](Self::next_message) until [`Message::Ready`].
-    pub async fn send_query(&mut self, sql: &str) -> Result<(), Error> {
-        self.drain().await?;
-        self.send(&Packet::Query(sql.to_owned())).await?;
-        self.pending += 1;
-        Ok(())
-    }
-
-    /// The next answer to the QUERYs sent with [`send_query`](Self::send_query).
-    pub async fn next_message(&mut self) -> Result<Message, Error> {
-        if self.pending == 0 {
-            return Err(Error::new(Kind::Protocol("no query is running")));
-        }
-        loop {
-            let msg = match self.next_packet().await? {
-                Packet::ResultHead(head) => {
-                    let columns: Arc<[Column]> = head
-                        .names
-                        .into_iter()
-                        .zip(head.types)
-                        .map(|(n, t)| Column::new(n, t))
-                        .collect();
-                    self.columns = Some(columns.clone());
-                    Message::Columns(columns)
-                }
-                Packet::ResultRow(row) => {
-                    let columns = self
-                        .columns
-                        .clone()
-                        .ok_or_else(|| Error::new(Kind::Protocol("row without RESULT_HEAD")))?;
-                    Message::Row(Row::new(columns, row.values))
-                }
-                Packet::ResultEnd(end) => {
-                    self.columns = None;
-                    Message::ResultEnd {
-                        rows: end.rows,
-                        tag: end.tag,
-                    }
-                }
-                Packet::Ok(ok) if ok.answered == kind::QUERY => match ok.detail {
-                    OkDetail::Command { affected, tag } => Message::Command { affected, tag },
-                    _ => Message::Command {
-                        affected: 0,
-                        tag: String::new(),
-                    },
-                },
-                // Answers to PINGs whose caller went away.
-                Packet::Ok(_) => continue,
-                Packet::Notice(n) => Message::Notice(n),
-                Packet::Error(e) => {
-                    self.columns = None;
-                    Message::Error(e.into())
-                }
-                Packet::Ready(status) => {
-                    self.pending = self.pending.saturating_sub(1);
-                    self.status = status;
-                    self.columns = None;
-                    Message::Ready(status)
-                }
-                _ => return Err(Error::new(Kind::Protocol("unexpected packet from server"))),
-            };
-            return Ok(msg);
-        }
-    }
-
-    /// Runs `sql` and streams its rows. The rows of every statement that
-    /// returns rows are yielded in order; the first error ends the stream.
-    pub async fn query(&mut self, sql: &str) -> Result<RowStream<'_>, Error> {
-        self.send_query(sql).await?;
-        Ok(Box::pin(futures_util::stream::unfold(
-            (self, None::<DbError>),
-            |(client, mut failed)| async move {
-                loop {
-                    if client.pending == 0 {
-                        return failed
-                            .take()
-                            .map(|e| (Err(Error::new(Kind::Db(Box::new(e)))), (client, None)));
-                    }
-                    match client.next_message().await {
-                        Ok(Message::Row(row)) => return Some((Ok(row), (client, failed))),
-                        Ok(Message::Error(e)) => failed = Some(e),
-                        Ok(_) => {}
-                        Err(e) => {
-                            client.pending = 0;
-                            return Some((Err(e), (client, None)));
-                        }
-                    }
-                }
-            },
-        )))
-    }
-
-    /// Runs `sql` and collects its rows.
-    pub async fn query_all(&mut self, sql: &str) -> Result<Vec<Row>, Error> {
+    /// Runs a statement and collects its rows.
+    pub async fn query_all<T: ToStatement + ?Sized>(
+        &self,
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<Vec<Row>, Error> {
         use futures_util::TryStreamExt;
-        self.query(sql).await?.try_collect().await
+        self.query(statement, params).await?.try_collect().await
     }
 
-    /// Runs `sql` and returns the rows affected (summed over its statements).
-    pub async fn execute(&mut self, sql: &str) -> Result<u64, Error> {
-        self.send_query(sql).await?;
-        let mut affected = 0u64;
-        let mut failed = None;
-        loop {
-            match self.next_message().await? {
-                Message::Command { affected: n, .. } => affected = affected.saturating_add(n),
-                Message::ResultEnd { rows, .. } => affected = affected.saturating_add(rows),
-                Message::Error(e) => failed = Some(e),
-                Message::Ready(_) => break,
+    /// Runs a statement that returns exactly one row; any other number of
+    /// rows is an error.
+    pub async fn query_one<T: ToStatement + ?Sized>(
+        &self,
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<Row, Error> {
+        match self.query_opt(statement, params).await? {
+            Some(row) => Ok(row),
+            None => Err(Error::usage(
+                "the query returned no rows; exactly one expected",
+            )),
+        }
+    }
+
+    /// Runs a statement that returns at most one row.
+    pub async fn query_opt<T: ToStatement + ?Sized>(
+        &self,
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<Option<Row>, Error> {
+        use futures_util::TryStreamExt;
+        let mut rows = self.query(statement, params).await?;
+        let first = rows.try_next().await?;
+        if first.is_some() && rows.try_next().await?.is_some() {
+            // Read the rest so the error is the only thing reported.
+            while rows.try_next().await?.is_some() {}
+            return Err(Error::usage(
+                "the query returned more than one row; at most one expected",
+            ));
+        }
+        Ok(first)
+    }
+
+    /// Runs a statement and returns the rows it affected (summed over the
+    /// statements of a QUERY without parameters).
+    pub async fn execute<T: ToStatement + ?Sized>(
+        &self,
+        statement: &T,
+        params: &Params<'_>,
+    ) -> Result<u64, Error> {
+        use futures_util::TryStreamExt;
+        let mut rows = self.query(statement, params).await?;
+        while rows.try_next().await?.is_some() {}
+        Ok(rows.rows_affected())
+    }
+
+    /// Runs SQL text holding any number of statements, discarding rows.
+    pub async fn batch_execute(&self, sql: &str) -> Result<(), Error> {
+        self.request(&Packet::Query(sql.to_owned()), End::Ready, false)?
+            .finish()
+            .await
+    }
+
+    /// Sends SQL text as one QUERY and returns every answer in order
+    /// (results, commands, notices, errors, COPY, READY): for callers that
+    /// handle all of them, like the `cor4` shell.
+    pub async fn simple_query(&self, sql: &str) -> Result<MessageStream, Error> {
+        Ok(MessageStream::new(self.request(
+            &Packet::Query(sql.to_owned()),
+            End::Ready,
+            false,
+        )?))
+    }
+
+    /// Parses `sql` once on the server; PostgreSQL infers the parameter
+    /// types.
+    pub async fn prepare(&self, sql: &str) -> Result<Statement, Error> {
+        self.prepare_typed(sql, &[]).await
+    }
+
+    /// Parses `sql` once, with the first parameters' types given.
+    pub async fn prepare_typed(&self, sql: &str, types: &[Type]) -> Result<Statement, Error> {
+        let n = self
+            .statements
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let name = format!("cor4_s{n}");
+        let packet = Packet::Prepare(Prepare {
+            name: name.clone(),
+            sql: sql.to_owned(),
+            types: types.iter().copied().map(Some).collect(),
+        });
+        let mut responses = self.request(&packet, End::Ready, false)?;
+        let mut description = None;
+        let mut error = None;
+        while !responses.is_finished() {
+            match responses.message().await? {
+                Message::Description(d) => description = Some(d),
+                Message::Error(e) => error = Some(e),
                 _ => {}
             }
         }
-        match failed {
-            Some(e) => Err(Error::new(Kind::Db(Box::new(e)))),
-            None => Ok(affected),
+        if let Some(e) = error {
+            return Err(Error::db(e));
         }
+        let description = description
+            .ok_or_else(|| Error::new(Kind::Protocol("PREPARE answered without a description")))?;
+        let columns = description
+            .columns
+            .into_iter()
+            .map(|c| {
+                Column::new(
+                    c.name,
+                    c.ty,
+                    Some(crate::packet::ColumnType {
+                        oid: c.oid,
+                        typmod: c.typmod,
+                    }),
+                )
+            })
+            .collect();
+        Ok(Statement::new(
+            name,
+            description.params,
+            columns,
+            &self.handles,
+        ))
+    }
+
+    /// Begins a transaction. The guard commits or rolls back; dropped, it
+    /// rolls back. While it lives, the client serves only it.
+    pub async fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
+        self.batch_execute("BEGIN").await?;
+        Ok(Transaction::new(self))
+    }
+
+    /// Starts `COPY … FROM STDIN` (`sql`) and returns the sink its data goes
+    /// to. Requests made meanwhile wait until the COPY ends.
+    pub async fn copy_in(&self, sql: &str) -> Result<CopyInSink, Error> {
+        let mut responses = self.request(&Packet::Query(sql.to_owned()), End::Ready, true)?;
+        loop {
+            match responses.message().await? {
+                Message::CopyIn(layout) => return Ok(CopyInSink::new(responses, layout)),
+                Message::Error(e) => {
+                    responses.finish().await.ok();
+                    return Err(Error::db(e));
+                }
+                Message::Ready(_) => {
+                    return Err(Error::usage(format!(
+                        "not a COPY FROM STDIN statement: {sql}"
+                    )));
+                }
+                Message::CopyOut(_) => {
+                    responses.finish().await.ok();
+                    return Err(Error::usage("COPY TO STDOUT needs Client::copy_out"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Runs `COPY … TO STDOUT` (`sql`) and streams its data.
+    pub async fn copy_out(&self, sql: &str) -> Result<CopyOutStream, Error> {
+        let mut responses = self.request(&Packet::Query(sql.to_owned()), End::Ready, false)?;
+        loop {
+            match responses.message().await? {
+                Message::CopyOut(layout) => return Ok(CopyOutStream::new(responses, layout)),
+                Message::Error(e) => {
+                    responses.finish().await.ok();
+                    return Err(Error::db(e));
+                }
+                Message::Ready(_) => {
+                    return Err(Error::usage(format!(
+                        "not a COPY TO STDOUT statement: {sql}"
+                    )));
+                }
+                Message::CopyIn(_) => {
+                    responses.refuse_copy_in("COPY FROM STDIN needs Client::copy_in");
+                    responses.finish().await.ok();
+                    return Err(Error::usage("COPY FROM STDIN needs Client::copy_in"));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Sets the session's options (`packet::option` bits). With
+    /// `PARAMETER_STATUS` the answer lists every current parameter.
+    pub async fn set_options(&self, flags: u32) -> Result<Vec<(String, String)>, Error> {
+        let mut responses =
+            self.request(&Packet::Options(flags), End::Answer(kind::OPTIONS), false)?;
+        let mut parameters = Vec::new();
+        while !responses.is_finished() {
+            match responses.message().await? {
+                Message::Parameter { name, value } => parameters.push((name, value)),
+                Message::Error(e) => return Err(Error::db(e)),
+                _ => {}
+            }
+        }
+        Ok(parameters)
     }
 
     /// Changes the password (CHPASS). The new password works from the next
     /// login; this session keeps its keys.
-    pub async fn change_password(&mut self, new_password: &str) -> Result<(), Error> {
+    pub async fn change_password(&self, new_password: &str) -> Result<(), Error> {
         let digest = PasswordKey::from_password(new_password);
         let field = base64::engine::general_purpose::STANDARD.encode(digest.as_bytes());
         self.change_password_raw(&field).await
@@ -445,47 +571,67 @@ impl Client {
 
     /// Sends CHPASS with `field` as is (for tests of the server's checks).
     #[doc(hidden)]
-    pub async fn change_password_raw(&mut self, field: &str) -> Result<(), Error> {
-        self.drain().await?;
-        self.send(&Packet::ChPass(field.to_owned())).await?;
-        loop {
-            match self.next_packet().await? {
-                Packet::Ok(ok) if ok.answered == kind::CHPASS => {
-                    self.must_change_password = false;
-                    return Ok(());
-                }
-                Packet::Error(e) if e.answered == kind::CHPASS => {
-                    return Err(Error::new(Kind::Db(Box::new(e.into()))));
-                }
-                Packet::Ok(_) | Packet::Notice(_) => {}
-                _ => return Err(Error::new(Kind::Protocol("unexpected answer to CHPASS"))),
+    pub async fn change_password_raw(&self, field: &str) -> Result<(), Error> {
+        let mut responses = self.request(
+            &Packet::ChPass(field.to_owned()),
+            End::Answer(kind::CHPASS),
+            false,
+        )?;
+        while !responses.is_finished() {
+            if let Message::Error(e) = responses.message().await? {
+                return Err(Error::db(e));
             }
         }
+        Ok(())
     }
 
-    /// Round trip to the server; returns how long it took.
-    pub async fn ping(&mut self) -> Result<Duration, Error> {
-        self.drain().await?;
+    /// Round trip to the server (answered at once, even while a result
+    /// streams); returns how long it took.
+    pub async fn ping(&self) -> Result<Duration, Error> {
         let start = Instant::now();
-        self.send(&Packet::Ping).await?;
-        loop {
-            match self.next_packet().await? {
-                Packet::Ok(ok) if ok.answered == kind::PING => return Ok(start.elapsed()),
-                Packet::Error(e) => return Err(Error::new(Kind::Db(Box::new(e.into())))),
-                Packet::Notice(_) => {}
-                _ => return Err(Error::new(Kind::Protocol("unexpected answer to PING"))),
-            }
+        let (tx, rx) = oneshot::channel();
+        self.handles
+            .urgent
+            .send(Urgent::Ping(tx))
+            .map_err(|_| self.handles.shared.closed_error())?;
+        match rx.await {
+            Ok(result) => result.map(|()| start.elapsed()),
+            Err(_) => Err(self.handles.shared.closed_error()),
         }
     }
 
-    /// Sends DISCONNECT and closes the connection.
+    /// Finishes what was asked before, says DISCONNECT and closes the
+    /// connection.
     pub async fn close(self) -> Result<(), Error> {
-        let mut writer = self.writer.lock().await;
-        writer.send(&Packet::Disconnect).await?;
-        writer.shutdown().await?;
+        let shared = self.handles.shared.clone();
+        let closed = shared.closed_notify.notified();
+        let (answers, _) = mpsc::channel(1);
+        let asked = self.handles.requests.send(Request {
+            frames: Vec::new(),
+            end: End::Close,
+            answers,
+            exclusive: false,
+        });
+        drop(self);
+        if asked.is_ok() && !shared.is_closed() {
+            // Bounded: a server that never answers does not hang the caller.
+            let _ = tokio::time::timeout(Duration::from_secs(10), closed).await;
+        }
         Ok(())
     }
 }
 
 /// The default PBKDF2 iteration count new passwords get (for reference).
 pub const SERVER_DEFAULT_ITERATIONS: u32 = DEFAULT_ITERATIONS;
+
+/// Quotes `value` as an SQL string literal, for code that must build SQL
+/// (prefer parameters): `it's` → `'it''s'`, with the `E''` form when it
+/// holds a backslash.
+pub fn escape_literal(value: &str) -> String {
+    postgres_protocol::escape::escape_literal(value)
+}
+
+/// Quotes `name` as an SQL identifier: `My Table` → `"My Table"`.
+pub fn escape_identifier(name: &str) -> String {
+    postgres_protocol::escape::escape_identifier(name)
+}

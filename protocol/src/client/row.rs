@@ -6,18 +6,27 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
 use rust_decimal::Decimal;
 
 use super::error::{ConversionError, Error};
+use crate::packet::ColumnType;
 use crate::value::{Type, USECS_PER_DAY, Value};
 
-/// A result column: its name and wire type.
+/// A result column: its name, wire type and (when the server said)
+/// PostgreSQL type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Column {
     name: String,
     ty: Type,
+    pg_type: Option<ColumnType>,
 }
 
 impl Column {
-    pub(crate) fn new(name: String, ty: Type) -> Self {
-        Column { name, ty }
+    pub(crate) fn new(name: String, ty: Type, pg_type: Option<ColumnType>) -> Self {
+        Column { name, ty, pg_type }
+    }
+
+    /// PostgreSQL's type OID and modifier, when the server sent them
+    /// (prepared statements; results after OPTIONS `COLUMN_TYPES`).
+    pub fn pg_type(&self) -> Option<ColumnType> {
+        self.pg_type
     }
 
     /// The column's name.

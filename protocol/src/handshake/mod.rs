@@ -90,4 +90,4 @@ pub enum HandshakeError {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

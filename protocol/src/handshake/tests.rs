@@ -288,6 +288,11 @@ fn login_vectors() -> Vec<(&'static str, Vec<u8>)> {
     );
     let mut sealed = Vec::new();
     sealer.seal(&query, &mut sealed).unwrap();
+    // The second record (counter 1): a nonce with a little-endian counter
+    // is what tells it from a big-endian one.
+    let ping = Packet::Ping.to_frame();
+    let mut second = Vec::new();
+    sealer.seal(&ping, &mut second).unwrap();
     vec![
         ("login", login_frame.clone()),
         ("login-challenge", reply[..61].to_vec()),
@@ -300,7 +305,14 @@ fn login_vectors() -> Vec<(&'static str, Vec<u8>)> {
         ("login-reply-record", reply[61..].to_vec()),
         ("sealed-record-plaintext", query),
         ("sealed-record", sealed),
+        ("sealed-record-1-plaintext", ping),
+        ("sealed-record-1", second),
     ]
+}
+
+/// The names of the login example's vectors.
+pub(crate) fn login_vector_names() -> Vec<&'static str> {
+    login_vectors().into_iter().map(|(n, _)| n).collect()
 }
 
 /// Every value of the document's login vector, computed here and compared

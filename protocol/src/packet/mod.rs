@@ -1,4 +1,5 @@
-//! Cor4 packets: the seed's eight and Cor4 v2's additions.
+//! Cor4 packets: the seed's eight, Cor4 v2's additions and the session
+//! packets for parameters, prepared statements and COPY.
 //!
 //! A packet travels as a *frame*: a 4-byte little-endian length of the rest,
 //! then the type byte, then the fields. [`Packet::encode`] appends a whole
@@ -6,8 +7,13 @@
 //! rejects trailing bytes. Row packets are not self-describing, so decoding
 //! them needs the column types of the RESULT_HEAD that precedes them.
 
+mod extended;
 mod frame;
 
+pub use extended::{
+    ColumnDescription, ColumnType, CopyFormat, CopyResponse, Description, DiagField, Execute,
+    MAX_PARAMS, Param, ParamDescription, Prepare, QueryParams, option,
+};
 pub use frame::{FRAME_HEADER_LEN, FrameAssembler, FrameEvent, split_frame};
 
 use crate::codec::{
@@ -16,7 +22,7 @@ use crate::codec::{
 use crate::error::{DecodeError, NonCanonical, RowMismatch};
 use crate::value::{Type, Value};
 
-/// Packet type bytes. 0–6 and 255 are the seed's; 7–13 are Cor4 v2's.
+/// Packet type bytes. 0–6 and 255 are the seed's; 7–26 are Cor4's.
 pub mod kind {
     /// OK: a request succeeded.
     pub const OK: u8 = 0;
@@ -46,6 +52,32 @@ pub mod kind {
     pub const READY: u8 = 12;
     /// NOTICE (v2): a PostgreSQL notice or warning.
     pub const NOTICE: u8 = 13;
+    /// PARAMETER: a PostgreSQL run-time parameter's current value.
+    pub const PARAMETER: u8 = 14;
+    /// RESULT_COLUMNS: PostgreSQL's types of the next result's columns.
+    pub const RESULT_COLUMNS: u8 = 15;
+    /// COPY_IN: a `COPY … FROM STDIN` waits for the client's data.
+    pub const COPY_IN: u8 = 16;
+    /// COPY_OUT: a `COPY … TO STDOUT` began; its data follows.
+    pub const COPY_OUT: u8 = 17;
+    /// COPY_DATA: a chunk of COPY data, either way.
+    pub const COPY_DATA: u8 = 18;
+    /// COPY_DONE: the COPY data is complete, either way.
+    pub const COPY_DONE: u8 = 19;
+    /// COPY_FAIL: the client aborts its `COPY … FROM STDIN`.
+    pub const COPY_FAIL: u8 = 20;
+    /// QUERY_PARAMS: one statement with typed parameters.
+    pub const QUERY_PARAMS: u8 = 21;
+    /// PREPARE: parse a named statement.
+    pub const PREPARE: u8 = 22;
+    /// DESCRIPTION: a prepared statement's parameter and column types.
+    pub const DESCRIPTION: u8 = 23;
+    /// EXECUTE: run a prepared statement with typed parameters.
+    pub const EXECUTE: u8 = 24;
+    /// CLOSE: forget a prepared statement.
+    pub const CLOSE: u8 = 25;
+    /// OPTIONS: choose the session's options.
+    pub const OPTIONS: u8 = 26;
     /// ERROR: a request failed.
     pub const ERROR: u8 = 255;
 }
@@ -92,6 +124,38 @@ pub enum Packet {
     Ready(TransactionStatus),
     /// NOTICE (13).
     Notice(Notice),
+    /// PARAMETER (14): a run-time parameter's name and value.
+    Parameter {
+        /// The parameter's name (`DateStyle`).
+        name: String,
+        /// Its current value (`ISO, MDY`).
+        value: String,
+    },
+    /// RESULT_COLUMNS (15).
+    ResultColumns(Vec<ColumnType>),
+    /// COPY_IN (16).
+    CopyIn(CopyResponse),
+    /// COPY_OUT (17).
+    CopyOut(CopyResponse),
+    /// COPY_DATA (18): any bytes of the COPY stream; boundaries carry no
+    /// meaning.
+    CopyData(Vec<u8>),
+    /// COPY_DONE (19).
+    CopyDone,
+    /// COPY_FAIL (20): the reason, which PostgreSQL puts in its error.
+    CopyFail(String),
+    /// QUERY_PARAMS (21).
+    QueryParams(QueryParams),
+    /// PREPARE (22).
+    Prepare(Prepare),
+    /// DESCRIPTION (23).
+    Description(Description),
+    /// EXECUTE (24).
+    Execute(Execute),
+    /// CLOSE (25): the prepared statement's name.
+    Close(String),
+    /// OPTIONS (26): the bit set of [`option`]s the session wants.
+    Options(u32),
     /// ERROR (255).
     Error(ErrorPacket),
 }
@@ -117,7 +181,7 @@ pub enum OkDetail {
         /// Bit set of `LOGIN_FLAG_*`.
         flags: u8,
     },
-    /// Answering a command in a QUERY.
+    /// Answering a command in a QUERY, QUERY_PARAMS or EXECUTE.
     Command {
         /// Rows affected (0 where PostgreSQL reports none).
         affected: u64,
@@ -232,6 +296,10 @@ pub struct ErrorPacket {
     pub hint: String,
     /// 1-based character position in the query, or 0 for none.
     pub position: u32,
+    /// Every other field PostgreSQL sent (context, internal query, schema,
+    /// table, …); sent only to clients that asked for
+    /// [`option::ERROR_FIELDS`].
+    pub fields: Vec<DiagField>,
 }
 
 /// NOTICE: a PostgreSQL notice, warning or info message.
@@ -247,6 +315,14 @@ pub struct Notice {
     pub detail: String,
     /// HINT, or empty.
     pub hint: String,
+    /// Every other field PostgreSQL sent (position, context, …); sent only
+    /// to clients that asked for [`option::ERROR_FIELDS`].
+    pub fields: Vec<DiagField>,
+}
+
+/// Whether an OK answering `answered` carries [`OkDetail::Command`].
+fn answers_command(answered: u8) -> bool {
+    matches!(answered, kind::QUERY | kind::QUERY_PARAMS | kind::EXECUTE)
 }
 
 impl Packet {
@@ -269,6 +345,19 @@ impl Packet {
             Packet::LoginChallenge(_) => kind::LOGIN_CHALLENGE,
             Packet::Ready(_) => kind::READY,
             Packet::Notice(_) => kind::NOTICE,
+            Packet::Parameter { .. } => kind::PARAMETER,
+            Packet::ResultColumns(_) => kind::RESULT_COLUMNS,
+            Packet::CopyIn(_) => kind::COPY_IN,
+            Packet::CopyOut(_) => kind::COPY_OUT,
+            Packet::CopyData(_) => kind::COPY_DATA,
+            Packet::CopyDone => kind::COPY_DONE,
+            Packet::CopyFail(_) => kind::COPY_FAIL,
+            Packet::QueryParams(_) => kind::QUERY_PARAMS,
+            Packet::Prepare(_) => kind::PREPARE,
+            Packet::Description(_) => kind::DESCRIPTION,
+            Packet::Execute(_) => kind::EXECUTE,
+            Packet::Close(_) => kind::CLOSE,
+            Packet::Options(_) => kind::OPTIONS,
             Packet::Error(_) => kind::ERROR,
         }
     }
@@ -312,8 +401,10 @@ impl Packet {
                     put_u32(out, v2.max_record);
                 }
             }
-            Packet::Disconnect | Packet::Ping | Packet::Cancel => {}
-            Packet::ChPass(s) | Packet::Query(s) => put_string(out, s),
+            Packet::Disconnect | Packet::Ping | Packet::Cancel | Packet::CopyDone => {}
+            Packet::ChPass(s) | Packet::Query(s) | Packet::CopyFail(s) | Packet::Close(s) => {
+                put_string(out, s)
+            }
             Packet::ResultHead(head) => {
                 put_string_list(out, &head.names);
                 out.extend(head.types.iter().map(|t| t.code()));
@@ -351,7 +442,26 @@ impl Packet {
                 put_string(out, &n.message);
                 put_string(out, &n.detail);
                 put_string(out, &n.hint);
+                extended::encode_fields(out, &n.fields);
             }
+            Packet::Parameter { name, value } => {
+                put_string(out, name);
+                put_string(out, value);
+            }
+            Packet::ResultColumns(columns) => extended::encode_column_types(out, columns),
+            Packet::CopyIn(c) | Packet::CopyOut(c) => extended::encode_copy_response(out, c),
+            Packet::CopyData(data) => out.extend_from_slice(data),
+            Packet::QueryParams(q) => {
+                put_string(out, &q.sql);
+                extended::encode_params(out, &q.params);
+            }
+            Packet::Prepare(p) => extended::encode_prepare(out, p),
+            Packet::Description(d) => extended::encode_description(out, d),
+            Packet::Execute(e) => {
+                put_string(out, &e.name);
+                extended::encode_params(out, &e.params);
+            }
+            Packet::Options(flags) => put_u32(out, *flags),
             Packet::Error(e) => {
                 put_u8(out, e.answered);
                 put_i32(out, e.code);
@@ -362,6 +472,7 @@ impl Packet {
                 put_string(out, &e.detail);
                 put_string(out, &e.hint);
                 put_u32(out, e.position);
+                extended::encode_fields(out, &e.fields);
             }
         }
     }
@@ -379,7 +490,7 @@ impl Packet {
                     kind::LOGIN => OkDetail::Login {
                         flags: r.u8("login flags")?,
                     },
-                    kind::QUERY => OkDetail::Command {
+                    answered if answers_command(answered) => OkDetail::Command {
                         affected: r.u64("affected rows")?,
                         tag: r.string("command tag")?,
                     },
@@ -448,7 +559,30 @@ impl Packet {
                 message: r.string("message")?,
                 detail: r.string("detail")?,
                 hint: r.string("hint")?,
+                fields: extended::decode_fields(&mut r)?,
             }),
+            kind::PARAMETER => Packet::Parameter {
+                name: r.string("parameter name")?,
+                value: r.string("parameter value")?,
+            },
+            kind::RESULT_COLUMNS => Packet::ResultColumns(extended::decode_column_types(&mut r)?),
+            kind::COPY_IN => Packet::CopyIn(extended::decode_copy_response(&mut r)?),
+            kind::COPY_OUT => Packet::CopyOut(extended::decode_copy_response(&mut r)?),
+            kind::COPY_DATA => Packet::CopyData(r.take(r.remaining(), "copy data")?.to_vec()),
+            kind::COPY_DONE => Packet::CopyDone,
+            kind::COPY_FAIL => Packet::CopyFail(r.string("copy failure reason")?),
+            kind::QUERY_PARAMS => Packet::QueryParams(QueryParams {
+                sql: r.string("query text")?,
+                params: extended::decode_params(&mut r)?,
+            }),
+            kind::PREPARE => Packet::Prepare(extended::decode_prepare(&mut r)?),
+            kind::DESCRIPTION => Packet::Description(extended::decode_description(&mut r)?),
+            kind::EXECUTE => Packet::Execute(Execute {
+                name: r.string("statement name")?,
+                params: extended::decode_params(&mut r)?,
+            }),
+            kind::CLOSE => Packet::Close(r.string("statement name")?),
+            kind::OPTIONS => Packet::Options(r.u32("option flags")?),
             kind::ERROR => Packet::Error(ErrorPacket {
                 answered: r.u8("answered type")?,
                 code: r.i32("error code")?,
@@ -459,6 +593,7 @@ impl Packet {
                 detail: r.string("detail")?,
                 hint: r.string("hint")?,
                 position: r.u32("position")?,
+                fields: extended::decode_fields(&mut r)?,
             }),
             other => return Err(DecodeError::UnknownPacketType(other)),
         };
@@ -520,4 +655,4 @@ impl ResultHead {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

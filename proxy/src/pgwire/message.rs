@@ -8,7 +8,7 @@ use std::ops::Range;
 use bytes::{Bytes, BytesMut};
 use fallible_iterator::FallibleIterator;
 use postgres_protocol::message::backend::{
-    DataRowBody, ErrorFields, Header, Message, RowDescriptionBody,
+    DataRowBody, ErrorFields, Header, Message, ParameterDescriptionBody, RowDescriptionBody,
 };
 
 use super::error::PgError;
@@ -83,6 +83,45 @@ pub(crate) fn columns(body: &RowDescriptionBody) -> Result<Vec<Column>, PgError>
         })
         .collect()
         .map_err(PgError::Malformed)
+}
+
+/// The parameter type OIDs of a ParameterDescription.
+pub(crate) fn parameter_types(body: &ParameterDescriptionBody) -> Result<Vec<u32>, PgError> {
+    body.parameters().collect().map_err(PgError::Malformed)
+}
+
+/// The layout of a COPY that began: CopyInResponse or CopyOutResponse.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyStart {
+    /// Binary COPY format (else text or CSV).
+    pub binary: bool,
+    /// Per column: binary (else text).
+    pub columns: Vec<bool>,
+}
+
+impl CopyStart {
+    pub(crate) fn parse(
+        format: u8,
+        mut columns: postgres_protocol::message::backend::ColumnFormats<'_>,
+    ) -> Result<Self, PgError> {
+        let binary = match format {
+            0 => false,
+            1 => true,
+            _ => return Err(PgError::Protocol("unknown COPY format")),
+        };
+        let mut formats = Vec::new();
+        while let Some(f) = columns.next().map_err(PgError::Malformed)? {
+            formats.push(match f {
+                0 => false,
+                1 => true,
+                _ => return Err(PgError::Protocol("unknown COPY column format")),
+            });
+        }
+        Ok(CopyStart {
+            binary,
+            columns: formats,
+        })
+    }
 }
 
 /// One row of a result, in PostgreSQL's text format.
@@ -225,18 +264,6 @@ impl DbError {
         Ok(e)
     }
 
-    /// An error made up by this frontend, reported like a server error.
-    pub(crate) fn synthetic(code: &str, message: &str, hint: &str) -> Self {
-        DbError {
-            severity: "ERROR".to_owned(),
-            severity_nonlocalized: Some("ERROR".to_owned()),
-            code: code.to_owned(),
-            message: message.to_owned(),
-            hint: Some(hint.to_owned()),
-            ..DbError::default()
-        }
-    }
-
     /// Whether the server will close the session after this error.
     pub fn is_fatal(&self) -> bool {
         let severity = self
@@ -259,10 +286,11 @@ impl fmt::Display for DbError {
 
 impl std::error::Error for DbError {}
 
-/// What a running simple query produced next.
+/// What a running request produced next.
 #[derive(Debug)]
 pub enum Event {
-    /// The columns of the rows that follow.
+    /// The columns of the rows that follow (or, answering a describe, of
+    /// the rows the statement would return).
     RowDescription(Vec<Column>),
     /// One row, described by the latest [`Event::RowDescription`].
     DataRow(DataRow),
@@ -270,16 +298,34 @@ pub enum Event {
     CommandComplete(String),
     /// The query string held no statement.
     EmptyQuery,
-    /// A statement failed; PostgreSQL skips the rest of the query string and
+    /// A statement failed; PostgreSQL skips the rest of the request and
     /// [`Event::Ready`] follows.
-    ///
-    /// One exception: for `COPY … TO STDOUT` this frontend makes up an error
-    /// (SQLSTATE `0A000`) and drops the data, but PostgreSQL considers the
-    /// COPY done, so later statements of the string still run and report.
     Error(Box<DbError>),
-    /// A notice or warning; the query goes on.
+    /// A notice or warning; the request goes on.
     Notice(Box<DbError>),
-    /// The query string is done; the connection takes the next query.
+    /// A run-time parameter changed (`SET DateStyle …`); already applied to
+    /// [`PgConn::parameter`](super::PgConn::parameter).
+    Parameter {
+        /// The parameter's name.
+        name: String,
+        /// Its new value.
+        value: String,
+    },
+    /// A prepared statement's parameter type OIDs (describe statement).
+    ParameterDescription(Vec<u32>),
+    /// The statement returns no rows (describe).
+    NoData,
+    /// `COPY … FROM STDIN` waits for data: send it with `copy_data`, then
+    /// `copy_done` or `copy_fail`.
+    CopyIn(CopyStart),
+    /// `COPY … TO STDOUT` began; [`Event::CopyData`] follows, then
+    /// [`Event::CopyDone`].
+    CopyOut(CopyStart),
+    /// A chunk of COPY TO STDOUT data (PostgreSQL sends one row per chunk).
+    CopyData(Bytes),
+    /// The COPY TO STDOUT data is complete; CommandComplete follows.
+    CopyDone,
+    /// The request is done; the connection takes the next one.
     Ready(TransactionStatus),
 }
 

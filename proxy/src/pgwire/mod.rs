@@ -1,26 +1,32 @@
 //! A minimal PostgreSQL frontend for the relay path.
 //!
 //! tokio-postgres cannot relay arbitrary SQL the way cor4 needs: its simple
-//! query API gives no column type OIDs, and its extended query API forces
-//! binary results and one statement per call. This module speaks the simple
-//! query protocol itself, on top of `postgres-protocol`'s message codec, and
-//! hands each result back as it arrives, in PostgreSQL's own text format.
+//! query API gives no column type OIDs, its extended query API forces
+//! binary results, and it has no streamed COPY in both directions under one
+//! event loop. This module speaks PostgreSQL's frontend protocol itself, on
+//! top of `postgres-protocol`'s message codec, and hands each result back as
+//! it arrives, in PostgreSQL's own text format.
 //!
 //! ```text
-//!  send_query(sql) ──Query──▶ PostgreSQL
-//!  next_event() ◀── RowDescription, DataRow…, CommandComplete, … ReadyForQuery
+//!  send_query(sql)          ──Query──────────────────────────▶ PostgreSQL
+//!  send_prepare(name, sql)  ──Parse, Describe S, Sync────────▶
+//!  send_execute(stmt, args) ──[Parse,] Bind, Describe P, Execute, Sync ─▶
+//!  send_close(name)         ──Close S, Sync──────────────────▶
+//!  copy_data / copy_done / copy_fail (inside COPY FROM STDIN) ─▶
+//!  next_event() ◀── RowDescription, DataRow…, CommandComplete, CopyIn/Out,
+//!                   CopyData…, ParameterDescription, … ReadyForQuery
 //!        │
 //!        └─ reads the socket only when the buffer holds no whole message,
 //!           so a slow caller makes PostgreSQL wait (TCP backpressure)
 //! ```
 //!
-//! One query string may hold several statements; their events follow in
-//! order, and an error ends the string early ([`Event::Error`], then
-//! [`Event::Ready`]). COPY is refused without breaking the connection:
-//! `COPY … FROM STDIN` is answered with CopyFail (PostgreSQL then reports
-//! the error), and `COPY … TO STDOUT` data is drained and replaced by an
-//! [`Event::Error`]. NotificationResponses (LISTEN/NOTIFY) are dropped;
-//! ParameterStatus updates are applied whenever they arrive.
+//! Every request ends with exactly one [`Event::Ready`]. A simple query may
+//! hold several statements; their events follow in order, and an error ends
+//! the string early ([`Event::Error`], then [`Event::Ready`]). Writes keep
+//! reading what PostgreSQL sends meanwhile into the read buffer, so a server
+//! that talks while we write (notices during a COPY) never deadlocks us.
+//! NotificationResponses (LISTEN/NOTIFY) are dropped; ParameterStatus
+//! updates are applied and reported as [`Event::Parameter`].
 //!
 //! ```no_run
 //! # async fn demo(config: &tokio_postgres::Config) -> Result<(), cor4_proxy::pgwire::PgError> {
@@ -40,6 +46,7 @@
 //! ```
 
 mod error;
+mod extended;
 mod message;
 mod socket;
 mod startup;
@@ -48,15 +55,19 @@ pub(crate) mod tests;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::future::poll_fn;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
 use postgres_protocol::message::backend::Message;
 use postgres_protocol::message::frontend;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 pub use error::{AuthError, PgError};
-pub use message::{Column, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
+pub use extended::{Param, Statement};
+pub use message::{Column, CopyStart, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
 pub use socket::CancelToken;
 
 use socket::{Socket, Target};
@@ -67,33 +78,37 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// How much the read buffer grows by when it needs room.
 const READ_CHUNK: usize = 16 * 1024;
 
-/// The longest query text a Query message can carry (its length field is an
+/// While a write waits, what PostgreSQL sends is read ahead into the read
+/// buffer up to this many bytes (then the write just waits).
+const READ_AHEAD_LIMIT: usize = 1 << 20;
+
+/// Texts longer than this are written straight from the caller's buffer
+/// rather than copied into the write buffer.
+const COPY_THRESHOLD: usize = 64 * 1024;
+
+/// The longest text a protocol message can carry (its length field is an
 /// `i32` counting itself and the terminating NUL).
 const MAX_QUERY_LEN: usize = i32::MAX as usize - 5;
 
-/// Sent as CopyFail when a query starts `COPY … FROM STDIN`.
-const COPY_IN_REFUSAL: &str = "COPY FROM STDIN is not supported through the cor4 proxy";
-
-/// Where the connection is in the simple query cycle.
+/// Where the connection is in the request cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Phase {
-    /// ReadyForQuery seen; the next call is `send_query`.
+    /// ReadyForQuery seen; the next call sends a request.
     Idle,
-    /// A query was sent; events up to ReadyForQuery are pending.
-    Query,
-    /// Inside `COPY … TO STDOUT`: the data is drained and dropped.
+    /// A request was sent; events up to ReadyForQuery are pending.
+    Busy,
+    /// Inside `COPY … FROM STDIN`: PostgreSQL waits for CopyData.
+    CopyIn,
+    /// Inside `COPY … TO STDOUT`: CopyData arrives until CopyDone.
     CopyOut,
-    /// The refused COPY's data is drained; its CommandComplete is dropped too,
-    /// since the caller already got an error for it.
-    CopyOutDone,
     /// A fatal error happened; every call fails with [`PgError::Closed`].
     Broken,
 }
 
-/// One connection to PostgreSQL, running one simple query at a time.
+/// One connection to PostgreSQL, running one request at a time.
 ///
-/// Use: [`send_query`](Self::send_query), then
-/// [`next_event`](Self::next_event) until it returns [`Event::Ready`].
+/// Use: one of the `send_*` methods, then [`next_event`](Self::next_event)
+/// until it returns [`Event::Ready`].
 pub struct PgConn {
     socket: Socket,
     read_buf: BytesMut,
@@ -149,6 +164,17 @@ impl PgConn {
         self.parameters.get(name).map(String::as_str)
     }
 
+    /// Every parameter PostgreSQL reported, sorted by name.
+    pub fn parameters(&self) -> Vec<(&str, &str)> {
+        let mut all: Vec<_> = self
+            .parameters
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.sort_unstable();
+        all
+    }
+
     /// The process id of the PostgreSQL backend serving this connection.
     pub fn backend_pid(&self) -> i32 {
         self.process_id
@@ -159,9 +185,14 @@ impl PgConn {
         self.status
     }
 
-    /// Whether the connection waits for a query (no events are pending).
+    /// Whether the connection waits for a request (no events are pending).
     pub fn is_idle(&self) -> bool {
         self.phase == Phase::Idle
+    }
+
+    /// Whether PostgreSQL waits for COPY data from us.
+    pub fn is_copy_in(&self) -> bool {
+        self.phase == Phase::CopyIn
     }
 
     /// Whether a fatal error made the connection unusable.
@@ -181,35 +212,84 @@ impl PgConn {
 
     /// Sends `sql` (one or more statements) as a simple query.
     ///
-    /// Fails with [`PgError::Misuse`] while the previous query still has
+    /// Fails with [`PgError::Misuse`] while the previous request still has
     /// events to read, and with [`PgError::NulInQuery`] or
     /// [`PgError::QueryTooLarge`] without sending anything.
     pub async fn send_query(&mut self, sql: &str) -> Result<(), PgError> {
-        match self.phase {
-            Phase::Idle => {}
-            Phase::Broken => return Err(PgError::Closed),
-            Phase::Query | Phase::CopyOut | Phase::CopyOutDone => {
-                return Err(PgError::Misuse(
-                    "the previous query is still running; read its events up to Ready first",
-                ));
+        self.check_idle()?;
+        check_text(sql)?;
+        // Checked above: the length fits the i32 length field.
+        let len = i32::try_from(sql.len() + 5).map_err(|_| PgError::QueryTooLarge)?;
+        self.write_buf.extend_from_slice(b"Q");
+        self.write_buf.extend_from_slice(&len.to_be_bytes());
+        if sql.len() <= COPY_THRESHOLD {
+            self.write_buf.extend_from_slice(sql.as_bytes());
+            self.write_buf.extend_from_slice(&[0]);
+            return self.start_request().await;
+        }
+        // A large text goes out straight from the caller's buffer.
+        self.phase = Phase::Busy;
+        let sent = async {
+            self.flush().await?;
+            self.write_through(sql.as_bytes()).await?;
+            self.write_buf.extend_from_slice(&[0]);
+            self.flush().await
+        };
+        sent.await.inspect_err(|_| self.phase = Phase::Broken)
+    }
+
+    /// The next event if a whole message is already buffered, without
+    /// reading the socket; `Ok(None)` when [`next_event`](Self::next_event)
+    /// would have to wait.
+    pub fn try_next_event(&mut self) -> Result<Option<Event>, PgError> {
+        let event = self.try_next_event_inner();
+        if let Err(e) = &event {
+            if e.is_fatal() {
+                self.phase = Phase::Broken;
             }
         }
-        if sql.len() > MAX_QUERY_LEN {
-            return Err(PgError::QueryTooLarge);
+        event
+    }
+
+    fn try_next_event_inner(&mut self) -> Result<Option<Event>, PgError> {
+        loop {
+            match self.phase {
+                Phase::Idle => return Ok(None),
+                Phase::Broken => return Err(PgError::Closed),
+                Phase::Busy | Phase::CopyIn | Phase::CopyOut => {}
+            }
+            if !self.write_buf.is_empty() {
+                return Ok(None);
+            }
+            let Some(message) = message::decode(&mut self.read_buf, MAX_MESSAGE_LEN)? else {
+                return Ok(None);
+            };
+            if let Some(event) = self.on_message(message)? {
+                return Ok(Some(event));
+            }
         }
-        if sql.contains('\0') {
-            return Err(PgError::NulInQuery);
+    }
+
+    fn check_idle(&self) -> Result<(), PgError> {
+        match self.phase {
+            Phase::Idle => Ok(()),
+            Phase::Broken => Err(PgError::Closed),
+            Phase::Busy | Phase::CopyIn | Phase::CopyOut => Err(PgError::Misuse(
+                "the previous request is still running; read its events up to Ready first",
+            )),
         }
-        // Cannot fail: NUL bytes and oversized text were refused above.
-        frontend::query(sql, &mut self.write_buf).map_err(PgError::Io)?;
-        self.phase = Phase::Query;
+    }
+
+    /// Sends what `write_buf` holds as a new request.
+    async fn start_request(&mut self) -> Result<(), PgError> {
+        self.phase = Phase::Busy;
         self.flush()
             .await
             .inspect_err(|_| self.phase = Phase::Broken)
     }
 
-    /// The next event of the running query; after [`Event::Ready`] the
-    /// connection takes the next query.
+    /// The next event of the running request; after [`Event::Ready`] the
+    /// connection takes the next request.
     ///
     /// Reads the socket only when no whole message is buffered. Cancel-safe:
     /// dropping the future loses no data. An `Err` means the connection is
@@ -227,62 +307,121 @@ impl PgConn {
     async fn next_event_inner(&mut self) -> Result<Event, PgError> {
         loop {
             match self.phase {
-                Phase::Idle => return Err(PgError::Misuse("no query is running")),
+                Phase::Idle => return Err(PgError::Misuse("no request is running")),
                 Phase::Broken => return Err(PgError::Closed),
-                Phase::Query | Phase::CopyOut | Phase::CopyOutDone => {}
+                Phase::Busy | Phase::CopyIn | Phase::CopyOut => {}
             }
             self.flush().await?;
             let message = self.read_message().await?;
-            match (self.phase, message) {
-                (Phase::Query, Message::RowDescription(body)) => {
-                    return Ok(Event::RowDescription(message::columns(&body)?));
-                }
-                (Phase::Query, Message::DataRow(body)) => {
-                    return Ok(Event::DataRow(DataRow::new(&body)?));
-                }
-                (Phase::Query, Message::CommandComplete(body)) => {
-                    let tag = body.tag().map_err(PgError::Malformed)?;
-                    return Ok(Event::CommandComplete(tag.to_owned()));
-                }
-                (Phase::Query, Message::EmptyQueryResponse) => return Ok(Event::EmptyQuery),
-                (Phase::Query, Message::ReadyForQuery(body)) => {
-                    self.status = TransactionStatus::from_byte(body.status())?;
-                    self.phase = Phase::Idle;
-                    return Ok(Event::Ready(self.status));
-                }
-                (Phase::Query, Message::CopyInResponse(_)) => {
-                    // The server answers with an ErrorResponse naming our reason.
-                    frontend::copy_fail(COPY_IN_REFUSAL, &mut self.write_buf)
-                        .map_err(PgError::Io)?;
-                }
-                (Phase::Query, Message::CopyOutResponse(_)) => {
-                    self.phase = Phase::CopyOut;
-                    return Ok(Event::Error(Box::new(DbError::synthetic(
-                        "0A000",
-                        "COPY TO STDOUT is not supported through the cor4 proxy",
-                        "Use SELECT to read the rows, or run COPY against PostgreSQL directly.",
-                    ))));
-                }
-                (Phase::CopyOut, Message::CopyData(_)) => {}
-                (Phase::CopyOut, Message::CopyDone) => self.phase = Phase::CopyOutDone,
-                (Phase::CopyOutDone, Message::CommandComplete(_)) => self.phase = Phase::Query,
-                (_, Message::ErrorResponse(body)) => {
-                    self.phase = Phase::Query;
-                    return Ok(Event::Error(Box::new(DbError::parse(body.fields())?)));
-                }
-                (_, Message::NoticeResponse(body)) => {
-                    return Ok(Event::Notice(Box::new(DbError::parse(body.fields())?)));
-                }
-                (_, Message::ParameterStatus(body)) => {
-                    let name = body.name().map_err(PgError::Malformed)?;
-                    let value = body.value().map_err(PgError::Malformed)?;
-                    self.parameters.insert(name.to_owned(), value.to_owned());
-                }
-                // LISTEN/NOTIFY is not relayed; dropping keeps memory flat.
-                (_, Message::NotificationResponse(_)) => {}
-                _ => return Err(PgError::Protocol("unexpected message during a query")),
+            if let Some(event) = self.on_message(message)? {
+                return Ok(event);
             }
         }
+    }
+
+    /// Turns one backend message into the caller's event, if it makes one.
+    fn on_message(&mut self, message: Message) -> Result<Option<Event>, PgError> {
+        let event = match (self.phase, message) {
+            (Phase::Busy, Message::RowDescription(body)) => {
+                Event::RowDescription(message::columns(&body)?)
+            }
+            (Phase::Busy, Message::DataRow(body)) => Event::DataRow(DataRow::new(&body)?),
+            (Phase::Busy, Message::CommandComplete(body)) => {
+                Event::CommandComplete(body.tag().map_err(PgError::Malformed)?.to_owned())
+            }
+            (Phase::Busy, Message::EmptyQueryResponse) => Event::EmptyQuery,
+            (Phase::Busy, Message::ReadyForQuery(body)) => {
+                self.status = TransactionStatus::from_byte(body.status())?;
+                self.phase = Phase::Idle;
+                Event::Ready(self.status)
+            }
+            (Phase::Busy, Message::ParameterDescription(body)) => {
+                Event::ParameterDescription(message::parameter_types(&body)?)
+            }
+            (Phase::Busy, Message::NoData) => Event::NoData,
+            (
+                Phase::Busy,
+                Message::ParseComplete | Message::BindComplete | Message::CloseComplete,
+            ) => return Ok(None),
+            (Phase::Busy, Message::CopyInResponse(body)) => {
+                self.phase = Phase::CopyIn;
+                Event::CopyIn(CopyStart::parse(body.format(), body.column_formats())?)
+            }
+            (Phase::Busy, Message::CopyOutResponse(body)) => {
+                self.phase = Phase::CopyOut;
+                Event::CopyOut(CopyStart::parse(body.format(), body.column_formats())?)
+            }
+            (Phase::CopyOut, Message::CopyData(body)) => Event::CopyData(body.into_bytes()),
+            (Phase::CopyOut, Message::CopyDone) => {
+                self.phase = Phase::Busy;
+                Event::CopyDone
+            }
+            (_, Message::ErrorResponse(body)) => {
+                // An error ends any COPY; ReadyForQuery follows.
+                self.phase = Phase::Busy;
+                Event::Error(Box::new(DbError::parse(body.fields())?))
+            }
+            (_, Message::NoticeResponse(body)) => {
+                Event::Notice(Box::new(DbError::parse(body.fields())?))
+            }
+            (_, Message::ParameterStatus(body)) => {
+                let name = body.name().map_err(PgError::Malformed)?.to_owned();
+                let value = body.value().map_err(PgError::Malformed)?.to_owned();
+                self.parameters.insert(name.clone(), value.clone());
+                Event::Parameter { name, value }
+            }
+            // LISTEN/NOTIFY is not relayed; dropping keeps memory flat.
+            (_, Message::NotificationResponse(_)) => return Ok(None),
+            _ => return Err(PgError::Protocol("unexpected message during a request")),
+        };
+        Ok(Some(event))
+    }
+
+    /// Sends one chunk of `COPY … FROM STDIN` data; the bytes go out as they
+    /// are, without being copied into a buffer first.
+    pub async fn copy_data(&mut self, data: &[u8]) -> Result<(), PgError> {
+        self.check_copy_in()?;
+        let len = i32::try_from(data.len() + 4)
+            .map_err(|_| PgError::Misuse("a COPY data chunk must be under 2 GiB"))?;
+        self.write_buf.extend_from_slice(b"d");
+        self.write_buf.extend_from_slice(&len.to_be_bytes());
+        let result = self.flush().await;
+        let result = match result {
+            Ok(()) => self.write_through(data).await,
+            Err(e) => Err(e),
+        };
+        result.inspect_err(|_| self.phase = Phase::Broken)
+    }
+
+    /// Ends `COPY … FROM STDIN` successfully; CommandComplete follows.
+    pub async fn copy_done(&mut self) -> Result<(), PgError> {
+        self.check_copy_in()?;
+        frontend::copy_done(&mut self.write_buf);
+        self.end_copy_in().await
+    }
+
+    /// Aborts `COPY … FROM STDIN`; PostgreSQL answers with an error naming
+    /// `reason` and rolls the COPY back.
+    pub async fn copy_fail(&mut self, reason: &str) -> Result<(), PgError> {
+        self.check_copy_in()?;
+        let reason = reason.replace('\0', " ");
+        frontend::copy_fail(&reason, &mut self.write_buf).map_err(PgError::Io)?;
+        self.end_copy_in().await
+    }
+
+    fn check_copy_in(&self) -> Result<(), PgError> {
+        match self.phase {
+            Phase::CopyIn => Ok(()),
+            Phase::Broken => Err(PgError::Closed),
+            _ => Err(PgError::Misuse("no COPY FROM STDIN is waiting for data")),
+        }
+    }
+
+    async fn end_copy_in(&mut self) -> Result<(), PgError> {
+        self.phase = Phase::Busy;
+        self.flush()
+            .await
+            .inspect_err(|_| self.phase = Phase::Broken)
     }
 
     /// Says goodbye (Terminate) and closes the socket.
@@ -292,7 +431,7 @@ impl PgConn {
         }
         frontend::terminate(&mut self.write_buf);
         self.flush().await?;
-        self.socket.shutdown().await?;
+        tokio::io::AsyncWriteExt::shutdown(&mut self.socket).await?;
         Ok(())
     }
 
@@ -305,7 +444,7 @@ impl PgConn {
             if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 2 {
                 self.read_buf.reserve(READ_CHUNK);
             }
-            if self.socket.read_buf(&mut self.read_buf).await? == 0 {
+            if tokio::io::AsyncReadExt::read_buf(&mut self.socket, &mut self.read_buf).await? == 0 {
                 return Err(PgError::Closed);
             }
         }
@@ -314,17 +453,74 @@ impl PgConn {
     /// Writes out `write_buf`, consuming it as bytes go out (cancel-safe).
     async fn flush(&mut self) -> Result<(), PgError> {
         while !self.write_buf.is_empty() {
-            let n = self.socket.write(&self.write_buf).await?;
-            if n == 0 {
-                return Err(PgError::Closed);
-            }
+            let n = self.write_some(None).await?;
             self.write_buf.advance(n);
         }
         Ok(())
+    }
+
+    /// Writes `data` straight from the caller's buffer (after `write_buf`
+    /// was flushed). Not cancel-safe: the caller marks the connection broken
+    /// if it is dropped half-way.
+    async fn write_through(&mut self, mut data: &[u8]) -> Result<(), PgError> {
+        while !data.is_empty() {
+            let n = self.write_some(Some(data)).await?;
+            data = &data[n..];
+        }
+        Ok(())
+    }
+
+    /// Writes some bytes (of `data`, or of `write_buf`), reading what
+    /// PostgreSQL sends meanwhile into `read_buf` so neither side can block
+    /// the other. Returns how many bytes were written.
+    async fn write_some(&mut self, data: Option<&[u8]>) -> Result<usize, PgError> {
+        let PgConn {
+            socket,
+            read_buf,
+            write_buf,
+            ..
+        } = self;
+        let out: &[u8] = data.unwrap_or(write_buf);
+        let mut scratch = [0u8; 8192];
+        poll_fn(|cx| {
+            if let Poll::Ready(result) = Pin::new(&mut *socket).poll_write(cx, out) {
+                return Poll::Ready(match result {
+                    Ok(0) => Err(PgError::Closed),
+                    Ok(n) => Ok(n),
+                    Err(e) => Err(PgError::from(e)),
+                });
+            }
+            // The write waits: take in whatever PostgreSQL says meanwhile.
+            while read_buf.len() < READ_AHEAD_LIMIT {
+                let mut rb = ReadBuf::new(&mut scratch);
+                match Pin::new(&mut *socket).poll_read(cx, &mut rb) {
+                    Poll::Ready(Ok(())) if rb.filled().is_empty() => {
+                        return Poll::Ready(Err(PgError::Closed));
+                    }
+                    Poll::Ready(Ok(())) => read_buf.extend_from_slice(rb.filled()),
+                    Poll::Ready(Err(e)) => return Poll::Ready(Err(PgError::from(e))),
+                    Poll::Pending => break,
+                }
+            }
+            Poll::Pending
+        })
+        .await
     }
 
     #[cfg(test)]
     fn read_buffer_capacity(&self) -> usize {
         self.read_buf.capacity()
     }
+}
+
+/// Refuses text the protocol cannot carry: a NUL byte, or more than a
+/// message can hold.
+fn check_text(text: &str) -> Result<(), PgError> {
+    if text.len() > MAX_QUERY_LEN {
+        return Err(PgError::QueryTooLarge);
+    }
+    if text.contains('\0') {
+        return Err(PgError::NulInQuery);
+    }
+    Ok(())
 }

@@ -1,32 +1,40 @@
 //! What each thing the client sends asks of the session: a pure mapping
-//! from the sealed reader's output to [`ClientEvent`]s.
+//! from a decoded packet (or a skipped oversized one) to a [`ClientEvent`].
 //!
-//! The rule that keeps the reply stream unambiguous: answers to QUERY and
-//! CHPASS (which both end in an `answered` of 4 or 3, and a QUERY's in
-//! READY) go out in request order, so such requests wait while a QUERY
-//! runs; everything else (PING, refusals of server-only packets) is
-//! answered at once, even in the middle of a result, since its `answered`
-//! byte says what it belongs to.
+//! The rule that keeps the reply stream unambiguous: answers to requests
+//! (QUERY, QUERY_PARAMS, PREPARE, EXECUTE, CLOSE, CHPASS, OPTIONS) go out in
+//! request order, so such requests wait while one runs; PING and refusals
+//! of packets a client may not send are answered at once, even in the
+//! middle of a result, since their `answered` byte says what they belong
+//! to. COPY_DATA, COPY_DONE and COPY_FAIL feed the running
+//! `COPY … FROM STDIN` and are dropped when none runs (as PostgreSQL drops
+//! them).
 
-use cor4_protocol::io::{ChannelError, Incoming};
-use cor4_protocol::packet::kind;
+use cor4_protocol::packet::{Execute, Prepare, QueryParams, kind};
 use cor4_protocol::{ErrorCode, Packet};
 
 use super::SessionEnd;
 use super::convert::{error_packet, plain_ok};
 
-/// One read from the client, as the reader task hands it over.
-pub(super) type ClientItem = Result<Option<Incoming>, ChannelError>;
-
-/// A request answered in order with the QUERYs around it.
+/// A request answered in order with the ones around it.
 #[derive(Debug, PartialEq)]
 pub(super) enum Request {
     /// QUERY: run the SQL.
     Query(String),
+    /// QUERY_PARAMS: one statement with parameters.
+    QueryParams(QueryParams),
+    /// PREPARE: parse and describe a named statement.
+    Prepare(Prepare),
+    /// EXECUTE: run a prepared statement.
+    Execute(Execute),
+    /// CLOSE: forget a prepared statement.
+    Close(String),
     /// CHPASS with its field as sent (not yet validated).
     ChangePassword(String),
-    /// A QUERY or CHPASS over the packet limit, skipped unread: answered
-    /// ERROR 31 in its turn.
+    /// OPTIONS with its bit set.
+    Options(u32),
+    /// A request over the packet limit, skipped unread: answered ERROR 31
+    /// in its turn.
     TooLarge(u8),
 }
 
@@ -34,55 +42,116 @@ impl Request {
     /// Roughly how much memory the request holds while it waits.
     pub(super) fn size(&self) -> usize {
         match self {
-            Request::Query(s) | Request::ChangePassword(s) => s.len(),
-            Request::TooLarge(_) => 0,
+            Request::Query(s) | Request::ChangePassword(s) | Request::Close(s) => s.len(),
+            Request::QueryParams(q) => q.sql.len() + 16 * q.params.len(),
+            Request::Prepare(p) => p.sql.len() + p.name.len() + p.types.len(),
+            Request::Execute(e) => e.name.len() + 16 * e.params.len(),
+            Request::Options(_) | Request::TooLarge(_) => 0,
+        }
+    }
+
+    /// The request's packet type, for the `answered` byte of its answers.
+    pub(super) fn kind(&self) -> u8 {
+        match self {
+            Request::Query(_) => kind::QUERY,
+            Request::QueryParams(_) => kind::QUERY_PARAMS,
+            Request::Prepare(_) => kind::PREPARE,
+            Request::Execute(_) => kind::EXECUTE,
+            Request::Close(_) => kind::CLOSE,
+            Request::ChangePassword(_) => kind::CHPASS,
+            Request::Options(_) => kind::OPTIONS,
+            Request::TooLarge(k) => *k,
         }
     }
 }
 
-/// What the session must do about one client item.
+/// Whether answers to requests of this type end with READY (the ones that
+/// reach PostgreSQL).
+pub(super) fn ends_with_ready(kind: u8) -> bool {
+    matches!(
+        kind,
+        kind::QUERY | kind::QUERY_PARAMS | kind::PREPARE | kind::EXECUTE | kind::CLOSE
+    )
+}
+
+/// Data for the running `COPY … FROM STDIN`.
+#[derive(Debug, PartialEq)]
+pub(super) enum CopyMessage {
+    /// COPY_DATA.
+    Data(Vec<u8>),
+    /// COPY_DONE.
+    Done,
+    /// COPY_FAIL with the client's reason.
+    Fail(String),
+}
+
+/// What the session must do about one client packet.
 #[derive(Debug, PartialEq)]
 pub(super) enum ClientEvent {
     /// Send this packet now (it answers PING, or refuses a packet).
     Reply(Packet),
-    /// Answer this in order, once no QUERY runs.
+    /// Answer this in order, once nothing runs.
     Request(Request),
+    /// Feed the running COPY FROM STDIN, if any.
+    Copy(CopyMessage),
     /// Cancel the running statement, if any; no reply.
     Cancel,
     /// The session ends; send the packet first if there is one.
     End(SessionEnd, Option<Packet>),
 }
 
-/// Maps one item from the reader task; `None` means the reader task is gone
-/// (it stops after an EOF or an error, which it has handed over first).
-pub(super) fn classify(item: Option<ClientItem>) -> ClientEvent {
-    let incoming = match item {
-        None | Some(Ok(None)) => return ClientEvent::End(SessionEnd::ClientDisconnected, None),
-        Some(Ok(Some(incoming))) => incoming,
-        Some(Err(e)) => return channel_failed(&e),
-    };
-    match incoming {
-        Incoming::Packet(packet) => match packet {
-            Packet::Ping => ClientEvent::Reply(plain_ok(kind::PING)),
-            Packet::Cancel => ClientEvent::Cancel,
-            Packet::Disconnect => ClientEvent::End(SessionEnd::ClientClosed, None),
-            Packet::Query(sql) => ClientEvent::Request(Request::Query(sql)),
-            Packet::ChPass(digest) => ClientEvent::Request(Request::ChangePassword(digest)),
-            other => ClientEvent::Reply(error_packet(
-                other.kind(),
-                ErrorCode::NotAllowed,
-                format!(
-                    "packet type {} is not allowed from a client in a session",
-                    other.kind()
-                ),
-            )),
-        },
-        Incoming::Oversized { len, kind } => match kind {
-            Some(k @ (kind::QUERY | kind::CHPASS)) => ClientEvent::Request(Request::TooLarge(k)),
-            // Without a type byte the packet is answered as "packet 0".
-            other => ClientEvent::Reply(too_large(other.unwrap_or(0), len)),
-        },
+/// Maps one decoded packet from the client.
+pub(super) fn classify(packet: Packet) -> ClientEvent {
+    match packet {
+        Packet::Ping => ClientEvent::Reply(plain_ok(kind::PING)),
+        Packet::Cancel => ClientEvent::Cancel,
+        Packet::Disconnect => ClientEvent::End(SessionEnd::ClientClosed, None),
+        Packet::Query(sql) => ClientEvent::Request(Request::Query(sql)),
+        Packet::QueryParams(q) => ClientEvent::Request(Request::QueryParams(q)),
+        Packet::Prepare(p) => ClientEvent::Request(Request::Prepare(p)),
+        Packet::Execute(e) => ClientEvent::Request(Request::Execute(e)),
+        Packet::Close(name) => ClientEvent::Request(Request::Close(name)),
+        Packet::ChPass(digest) => ClientEvent::Request(Request::ChangePassword(digest)),
+        Packet::Options(flags) => ClientEvent::Request(Request::Options(flags)),
+        Packet::CopyData(data) => ClientEvent::Copy(CopyMessage::Data(data)),
+        Packet::CopyDone => ClientEvent::Copy(CopyMessage::Done),
+        Packet::CopyFail(reason) => ClientEvent::Copy(CopyMessage::Fail(reason)),
+        other => ClientEvent::Reply(error_packet(
+            other.kind(),
+            ErrorCode::NotAllowed,
+            format!(
+                "packet type {} is not allowed from a client in a session",
+                other.kind()
+            ),
+        )),
     }
+}
+
+/// Maps a packet over the size limit that was skipped unread.
+pub(super) fn classify_oversized(len: u32, kind: Option<u8>) -> ClientEvent {
+    match kind {
+        Some(k) if is_request(k) => ClientEvent::Request(Request::TooLarge(k)),
+        // A COPY chunk too large to relay: the COPY cannot be completed.
+        Some(kind::COPY_DATA) => ClientEvent::Copy(CopyMessage::Fail(format!(
+            "a {len}-byte COPY_DATA packet exceeds the server's size limit"
+        ))),
+        // Without a type byte the packet is answered as "packet 0".
+        other => ClientEvent::Reply(too_large(other.unwrap_or(0), len)),
+    }
+}
+
+/// Whether packets of this type are requests answered in order.
+fn is_request(k: u8) -> bool {
+    matches!(
+        k,
+        kind::QUERY
+            | kind::QUERY_PARAMS
+            | kind::PREPARE
+            | kind::EXECUTE
+            | kind::CLOSE
+            | kind::CHPASS
+            | kind::OPTIONS
+    )
 }
 
 /// ERROR 31 for a skipped packet of `len` bytes.
@@ -98,108 +167,82 @@ pub(super) fn too_large(answered: u8, len: u32) -> Packet {
     )
 }
 
-/// A read that failed: a peer that went away, or one that broke the
-/// protocol (told so with ERROR 30 before the close).
-fn channel_failed(e: &ChannelError) -> ClientEvent {
-    match e {
-        ChannelError::Io(_) | ChannelError::Truncated => {
-            tracing::debug!(error = %e, "client connection lost");
-            ClientEvent::End(SessionEnd::ClientDisconnected, None)
-        }
-        _ => {
-            tracing::warn!(error = %e, "client broke the protocol; closing the session");
-            ClientEvent::End(
-                SessionEnd::ProtocolError,
-                Some(error_packet(
-                    0,
-                    ErrorCode::ProtocolViolation,
-                    format!("protocol violation ({e}); the connection is closed"),
-                )),
-            )
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cor4_protocol::DecodeError;
     use cor4_protocol::packet::TransactionStatus;
-
-    fn packet(p: Packet) -> Option<ClientItem> {
-        Some(Ok(Some(Incoming::Packet(p))))
-    }
 
     #[test]
     fn answers_ping_at_once_and_queues_requests() {
         assert_eq!(
-            classify(packet(Packet::Ping)),
+            classify(Packet::Ping),
             ClientEvent::Reply(plain_ok(kind::PING))
         );
-        assert_eq!(classify(packet(Packet::Cancel)), ClientEvent::Cancel);
+        assert_eq!(classify(Packet::Cancel), ClientEvent::Cancel);
         assert_eq!(
-            classify(packet(Packet::Query("SELECT 1".into()))),
+            classify(Packet::Query("SELECT 1".into())),
             ClientEvent::Request(Request::Query("SELECT 1".into()))
         );
         assert_eq!(
-            classify(packet(Packet::ChPass("x".into()))),
+            classify(Packet::ChPass("x".into())),
             ClientEvent::Request(Request::ChangePassword("x".into()))
+        );
+        assert_eq!(
+            classify(Packet::Close("s1".into())),
+            ClientEvent::Request(Request::Close("s1".into()))
+        );
+        assert_eq!(
+            classify(Packet::CopyDone),
+            ClientEvent::Copy(CopyMessage::Done)
         );
     }
 
     #[test]
     fn refuses_server_only_packets_with_not_allowed() {
-        let ClientEvent::Reply(Packet::Error(e)) =
-            classify(packet(Packet::Ready(TransactionStatus::Idle)))
-        else {
-            panic!("expected an ERROR reply");
-        };
-        assert_eq!(
-            (e.answered, e.code),
-            (kind::READY, ErrorCode::NotAllowed.as_i32())
-        );
+        for packet in [
+            Packet::Ready(TransactionStatus::Idle),
+            Packet::CopyOut(cor4_protocol::packet::CopyResponse {
+                format: cor4_protocol::packet::CopyFormat::Text,
+                columns: Vec::new(),
+            }),
+        ] {
+            let kind = packet.kind();
+            let ClientEvent::Reply(Packet::Error(e)) = classify(packet) else {
+                panic!("expected an ERROR reply");
+            };
+            assert_eq!((e.answered, e.code), (kind, ErrorCode::NotAllowed.as_i32()));
+        }
     }
 
     #[test]
     fn oversized_requests_keep_their_turn() {
-        let oversized = |kind| Some(Ok(Some(Incoming::Oversized { len: 99, kind })));
         assert_eq!(
-            classify(oversized(Some(kind::QUERY))),
+            classify_oversized(99, Some(kind::QUERY)),
             ClientEvent::Request(Request::TooLarge(kind::QUERY))
         );
         assert_eq!(
-            classify(oversized(Some(kind::PING))),
+            classify_oversized(99, Some(kind::EXECUTE)),
+            ClientEvent::Request(Request::TooLarge(kind::EXECUTE))
+        );
+        assert_eq!(
+            classify_oversized(99, Some(kind::PING)),
             ClientEvent::Reply(too_large(kind::PING, 99))
         );
         assert_eq!(
-            classify(oversized(None)),
+            classify_oversized(99, None),
             ClientEvent::Reply(too_large(0, 99))
         );
+        assert!(matches!(
+            classify_oversized(99, Some(kind::COPY_DATA)),
+            ClientEvent::Copy(CopyMessage::Fail(_))
+        ));
     }
 
     #[test]
-    fn ends_on_close_disconnect_and_garbage() {
+    fn disconnect_ends_the_session() {
         assert_eq!(
-            classify(None),
-            ClientEvent::End(SessionEnd::ClientDisconnected, None)
-        );
-        assert_eq!(
-            classify(Some(Ok(None))),
-            ClientEvent::End(SessionEnd::ClientDisconnected, None)
-        );
-        assert_eq!(
-            classify(packet(Packet::Disconnect)),
+            classify(Packet::Disconnect),
             ClientEvent::End(SessionEnd::ClientClosed, None)
         );
-        assert_eq!(
-            classify(Some(Err(ChannelError::Truncated))),
-            ClientEvent::End(SessionEnd::ClientDisconnected, None)
-        );
-        let ClientEvent::End(SessionEnd::ProtocolError, Some(Packet::Error(e))) =
-            classify(Some(Err(ChannelError::Decode(DecodeError::EmptyFrame))))
-        else {
-            panic!("expected a protocol error");
-        };
-        assert_eq!(e.code, ErrorCode::ProtocolViolation.as_i32());
     }
 }

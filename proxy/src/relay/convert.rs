@@ -7,28 +7,136 @@
 //! ```
 
 use cor4_protocol::packet::{
-    ErrorPacket, Notice, OkDetail, OkPacket, ResultHead, ResultRow, TransactionStatus, kind,
+    ColumnDescription, ColumnType, CopyFormat, CopyResponse, DiagField, ErrorPacket, Notice,
+    OkDetail, OkPacket, Param, ParamDescription, ResultHead, ResultRow, TransactionStatus,
 };
 use cor4_protocol::pgtext::{self, TextError};
 use cor4_protocol::{ErrorCode, Packet, Type, Value};
 
-use crate::pgwire::{self, Column, DataRow, DbError};
+use crate::pgwire::{self, Column, CopyStart, DataRow, DbError};
+
+/// How a session wants result values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ValueMode {
+    /// Typed values; `iso_dates` says whether the session's `DateStyle` is
+    /// known to be ISO: only then can date and time text be read exactly;
+    /// otherwise those columns travel as their text (code 2), as
+    /// `docs/protocol.md` §4 requires.
+    Typed {
+        /// DateStyle is ISO.
+        iso_dates: bool,
+    },
+    /// Every value as PostgreSQL's text (the session asked for it).
+    Text,
+}
 
 /// The wire types of a result's columns, chosen once per RowDescription.
-///
-/// `iso_dates` says whether the session's `DateStyle` is ISO: only then can
-/// date and time text be read exactly; otherwise those columns travel as
-/// their text (code 2), as `docs/protocol.md` §4 requires.
-pub(super) fn column_types(columns: &[Column], iso_dates: bool) -> Vec<Type> {
+pub(super) fn column_types(columns: &[Column], mode: ValueMode) -> Vec<Type> {
     columns
         .iter()
-        .map(|c| match pgtext::type_for_oid(c.type_oid) {
-            Type::Date | Type::Time | Type::Timestamp | Type::TimestampTz if !iso_dates => {
-                Type::Text
-            }
-            ty => ty,
+        .map(|c| match (mode, pgtext::type_for_oid(c.type_oid)) {
+            (ValueMode::Text, _) => Type::Text,
+            (
+                ValueMode::Typed { iso_dates: false },
+                Type::Date | Type::Time | Type::Timestamp | Type::TimestampTz,
+            ) => Type::Text,
+            (_, ty) => ty,
         })
         .collect()
+}
+
+/// RESULT_COLUMNS: PostgreSQL's type of each column.
+pub(super) fn result_columns(columns: &[Column]) -> Packet {
+    Packet::ResultColumns(
+        columns
+            .iter()
+            .map(|c| ColumnType {
+                oid: c.type_oid,
+                typmod: c.type_modifier,
+            })
+            .collect(),
+    )
+}
+
+/// DESCRIPTION's parameters: each type OID with the Cor4 type it reads best.
+pub(super) fn param_descriptions(oids: &[u32]) -> Vec<ParamDescription> {
+    oids.iter()
+        .map(|&oid| ParamDescription {
+            ty: pgtext::type_for_oid(oid),
+            oid,
+        })
+        .collect()
+}
+
+/// DESCRIPTION's columns, typed as results of the statement would be.
+pub(super) fn column_descriptions(columns: &[Column], mode: ValueMode) -> Vec<ColumnDescription> {
+    columns
+        .iter()
+        .zip(column_types(columns, mode))
+        .map(|(c, ty)| ColumnDescription {
+            name: c.name.clone(),
+            ty,
+            oid: c.type_oid,
+            typmod: c.type_modifier,
+        })
+        .collect()
+}
+
+/// The type OID a parameter declares to PostgreSQL: its type's own, or 0
+/// (PostgreSQL infers it) for text, JSON and untyped NULLs, so a string
+/// works wherever PostgreSQL can read it (an `inet`, an enum, a `jsonb`).
+pub(super) fn param_oid(ty: Option<Type>) -> u32 {
+    use pgtext::oid;
+    match ty {
+        None | Some(Type::Text | Type::Json) => 0,
+        Some(Type::Int4) => oid::INT4,
+        Some(Type::Bool) => oid::BOOL,
+        Some(Type::Numeric) => oid::NUMERIC,
+        Some(Type::Date) => oid::DATE,
+        Some(Type::Int8) => oid::INT8,
+        Some(Type::Float8) => oid::FLOAT8,
+        Some(Type::Float4) => oid::FLOAT4,
+        Some(Type::Timestamp) => oid::TIMESTAMP,
+        Some(Type::TimestampTz) => oid::TIMESTAMPTZ,
+        Some(Type::Time) => oid::TIME,
+        Some(Type::Bytea) => oid::BYTEA,
+        Some(Type::Uuid) => oid::UUID,
+        Some(_) => 0,
+    }
+}
+
+/// The text forms PostgreSQL reads the parameters from (ISO dates, hex
+/// bytea, shortest round-trip floats: readable under any session setting).
+pub(super) fn param_texts(params: &[Param]) -> Vec<Option<String>> {
+    params.iter().map(|p| pgtext::to_text(p.value())).collect()
+}
+
+/// COPY_IN or COPY_OUT's layout from PostgreSQL's.
+pub(super) fn copy_response(start: &CopyStart) -> CopyResponse {
+    let format = |binary: bool| {
+        if binary {
+            CopyFormat::Binary
+        } else {
+            CopyFormat::Text
+        }
+    };
+    CopyResponse {
+        format: format(start.binary),
+        columns: start.columns.iter().map(|&b| format(b)).collect(),
+    }
+}
+
+/// Whether a statement with this command tag may have changed how
+/// PostgreSQL prints dates (`SET DateStyle`, a `RESET`, a rollback that
+/// undid a `SET`, a procedure): later results of the same QUERY then send
+/// date and time columns as text, since PostgreSQL reports the new setting
+/// only at the end of the QUERY.
+pub(super) fn may_change_datestyle(tag: &str) -> bool {
+    let command = tag.split(' ').next().unwrap_or_default();
+    matches!(
+        command,
+        "SET" | "RESET" | "DISCARD" | "ROLLBACK" | "COMMIT" | "CALL" | "DO" | "RELEASE"
+    )
 }
 
 /// Whether a `DateStyle` setting prints dates in ISO form (`ISO, MDY`,
@@ -95,7 +203,7 @@ pub(super) fn result_row(count: u64, values: Vec<Value>) -> Packet {
 
 /// The ERROR that replaces a row the relay could not read. `names` are the
 /// result's column names, for the message.
-pub(super) fn row_error(error: RowError, names: &[String]) -> Packet {
+pub(super) fn row_error(answered: u8, error: RowError, names: &[String]) -> Packet {
     let message = match error {
         RowError::Width { expected, got } => format!(
             "PostgreSQL sent a row of {got} values for {expected} columns; the rest of this query was cancelled"
@@ -113,7 +221,7 @@ pub(super) fn row_error(error: RowError, names: &[String]) -> Packet {
             )
         }
     };
-    error_packet(kind::QUERY, ErrorCode::Internal, message)
+    error_packet(answered, ErrorCode::Internal, message)
 }
 
 /// An ERROR that is not PostgreSQL's: its PostgreSQL fields stay empty.
@@ -126,10 +234,11 @@ pub(super) fn error_packet(answered: u8, code: ErrorCode, message: impl Into<Str
     })
 }
 
-/// ERROR code 20 carrying PostgreSQL's error, answering QUERY.
-pub(super) fn sql_error(e: &DbError) -> Packet {
+/// ERROR code 20 carrying PostgreSQL's error, answering `answered`; with
+/// `all_fields` it also carries every other field PostgreSQL sent.
+pub(super) fn sql_error(answered: u8, e: &DbError, all_fields: bool) -> Packet {
     Packet::Error(ErrorPacket {
-        answered: kind::QUERY,
+        answered,
         code: ErrorCode::Sql.as_i32(),
         message: e.message.clone(),
         random: Vec::new(),
@@ -138,18 +247,65 @@ pub(super) fn sql_error(e: &DbError) -> Packet {
         detail: e.detail.clone().unwrap_or_default(),
         hint: e.hint.clone().unwrap_or_default(),
         position: e.position,
+        fields: if all_fields {
+            extra_fields(e, false)
+        } else {
+            Vec::new()
+        },
     })
 }
 
 /// NOTICE carrying a PostgreSQL notice or warning.
-pub(super) fn notice(e: &DbError) -> Packet {
+pub(super) fn notice(e: &DbError, all_fields: bool) -> Packet {
     Packet::Notice(Notice {
         severity: severity(e).to_owned(),
         sqlstate: e.code.clone(),
         message: e.message.clone(),
         detail: e.detail.clone().unwrap_or_default(),
         hint: e.hint.clone().unwrap_or_default(),
+        fields: if all_fields {
+            extra_fields(e, true)
+        } else {
+            Vec::new()
+        },
     })
+}
+
+/// The fields of `e` that ERROR (or, with `with_position`, NOTICE) has no
+/// fixed place for, in PostgreSQL's letters and order of importance.
+fn extra_fields(e: &DbError, with_position: bool) -> Vec<DiagField> {
+    let number = |n: u32| (n != 0).then(|| n.to_string());
+    let candidates: [(u8, Option<String>); 14] = [
+        (b'V', e.severity_nonlocalized.clone()),
+        (
+            b'P',
+            if with_position {
+                number(e.position)
+            } else {
+                None
+            },
+        ),
+        (b'p', number(e.internal_position)),
+        (b'q', e.internal_query.clone()),
+        (b'W', e.where_.clone()),
+        (b's', e.schema.clone()),
+        (b't', e.table.clone()),
+        (b'c', e.column.clone()),
+        (b'd', e.datatype.clone()),
+        (b'n', e.constraint.clone()),
+        (b'F', e.file.clone()),
+        (b'L', e.line.map(|l| l.to_string())),
+        (b'R', e.routine.clone()),
+        (
+            b'S',
+            (e.severity_nonlocalized.as_deref() != Some(e.severity.as_str()))
+                .then(|| e.severity.clone()),
+        ),
+    ];
+    candidates
+        .into_iter()
+        .filter_map(|(code, value)| value.map(|value| DiagField { code, value }))
+        .collect()
 }
 
 /// The untranslated severity when PostgreSQL sent one (9.6+), so clients
@@ -158,10 +314,11 @@ fn severity(e: &DbError) -> &str {
     e.severity_nonlocalized.as_deref().unwrap_or(&e.severity)
 }
 
-/// OK answering QUERY for a statement that returned no rows.
-pub(super) fn command_ok(tag: String) -> Packet {
+/// OK answering `answered` (QUERY, QUERY_PARAMS or EXECUTE) for a statement
+/// that returned no rows.
+pub(super) fn command_ok(answered: u8, tag: String) -> Packet {
     Packet::Ok(OkPacket {
-        answered: kind::QUERY,
+        answered,
         random: Vec::new(),
         detail: OkDetail::Command {
             affected: affected_rows(&tag),
@@ -300,7 +457,7 @@ mod tests {
             col(pgtext::oid::INT4),
         ];
         assert_eq!(
-            column_types(&cols, true),
+            column_types(&cols, ValueMode::Typed { iso_dates: true }),
             [
                 Type::Date,
                 Type::Time,
@@ -310,7 +467,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            column_types(&cols, false),
+            column_types(&cols, ValueMode::Typed { iso_dates: false }),
             [Type::Text, Type::Text, Type::Text, Type::Text, Type::Int4]
         );
         assert!(is_iso_datestyle(Some("ISO, MDY")));

@@ -652,6 +652,109 @@ async fn non_iso_datestyle_sends_dates_as_text() {
 }
 
 #[tokio::test]
+async fn a_datestyle_changed_earlier_in_the_query_sends_dates_as_text() {
+    let mut c = start(Options::default()).await;
+    let packets = c
+        .query("SET DateStyle = 'German'; SELECT DATE '2026-12-01' AS d")
+        .await;
+    let rows: Vec<&Value> = packets
+        .iter()
+        .filter_map(|p| match p {
+            Packet::ResultRow(r) => r.values.first(),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(rows, [&Value::Text("01.12.2026".into())], "{packets:?}");
+    // Back to ISO in one QUERY, then dates are typed again from the next.
+    c.query("SET DateStyle = ISO").await;
+    let packets = c.query("SELECT DATE '2026-12-01' AS d").await;
+    let Packet::ResultHead(head) = &packets[0] else {
+        panic!("expected a head, got {packets:?}");
+    };
+    assert_eq!(head.types, [Type::Date]);
+    c.disconnect().await;
+}
+
+#[tokio::test]
+async fn an_unknown_packet_type_is_refused_and_the_session_goes_on() {
+    let mut c = start(Options::default()).await;
+    c.writer.queue_encoded(&[3, 0, 0, 0, 99, 1, 2]).unwrap();
+    c.writer.flush().await.unwrap();
+    let reply = c.recv().await.expect("a reply");
+    let e = error(&reply);
+    assert_eq!((e.answered, e.code), (99, ErrorCode::NotAllowed.as_i32()));
+    assert_eq!(
+        c.query_shown("SELECT 1 AS a").await,
+        ["HEAD a", "ROW 1", "END 1 SELECT 1", "READY I"]
+    );
+    c.disconnect().await;
+}
+
+#[tokio::test]
+async fn options_turn_on_text_values_types_parameters_and_fields() {
+    use cor4_protocol::packet::{ColumnType, option};
+    let mut c = start(Options::default()).await;
+    c.send(Packet::Options(0x100)).await;
+    let reply = c.recv().await.expect("a reply");
+    assert_eq!(error(&reply).code, ErrorCode::NotAllowed.as_i32());
+    c.send(Packet::Options(option::ALL)).await;
+    let mut parameters = Vec::new();
+    loop {
+        match c.recv().await.expect("a reply") {
+            Packet::Parameter { name, value } => parameters.push((name, value)),
+            Packet::Ok(ok) => {
+                assert_eq!(ok.answered, kind::OPTIONS);
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(
+        parameters
+            .iter()
+            .any(|(n, v)| n == "DateStyle" && v == "ISO, MDY"),
+        "{parameters:?}"
+    );
+    let packets = c.query("SELECT 1.50::numeric(5,2) AS n, 2 AS i").await;
+    assert_eq!(
+        packets[0],
+        Packet::ResultColumns(vec![
+            ColumnType {
+                oid: 1700,
+                typmod: (5 << 16) + 2 + 4
+            },
+            ColumnType {
+                oid: 23,
+                typmod: -1
+            }
+        ])
+    );
+    let Packet::ResultRow(row) = &packets[2] else {
+        panic!("expected a row, got {packets:?}");
+    };
+    assert_eq!(
+        row.values,
+        [Value::Text("1.50".into()), Value::Text("2".into())]
+    );
+    // A SET reports the new value before READY.
+    let shown = c.query_shown("SET TimeZone = 'Asia/Tokyo'").await;
+    assert_eq!(shown[0], "OK SET (0)");
+    assert!(shown[1].contains("TimeZone"), "{shown:?}");
+    // Errors carry PostgreSQL's other fields.
+    let packets = c
+        .query("DO $$ BEGIN RAISE EXCEPTION 'boom' USING DETAIL = 'd'; END $$")
+        .await;
+    let e = error(&packets[0]);
+    assert!(
+        e.fields
+            .iter()
+            .any(|f| f.code == b'W' && f.value.contains("PL/pgSQL function")),
+        "{e:?}"
+    );
+    c.disconnect().await;
+}
+
+#[tokio::test]
 async fn an_unreadable_value_fails_the_query_cleanly() {
     let mut c = start(Options::default()).await;
     assert_eq!(

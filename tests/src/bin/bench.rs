@@ -42,7 +42,7 @@ async fn main() {
     let proxy = Proxy::start(&[]);
     let addr = proxy.addr();
     let config = Config::new(&addr.ip().to_string(), addr.port(), &user, password);
-    let mut client = Client::connect(&config).await.expect("proxy login");
+    let client = Client::connect(&config).await.expect("proxy login");
     let (direct, conn) = db
         .admin_config()
         .connect(tokio_postgres::NoTls)
@@ -52,7 +52,7 @@ async fn main() {
     let sql = SCAN.replace("{n}", &rows.to_string());
 
     // Warm up both paths (plans, caches).
-    client.execute("SELECT 1").await.unwrap();
+    client.execute("SELECT 1", &[]).await.unwrap();
     direct.simple_query("SELECT 1").await.unwrap();
 
     let mut proxy_scan = Vec::new();
@@ -62,7 +62,7 @@ async fn main() {
         let start = Instant::now();
         let mut n = 0u64;
         {
-            let mut stream = client.query(&sql).await.unwrap();
+            let mut stream = client.query(&sql, &[]).await.unwrap();
             while let Some(row) = stream.try_next().await.unwrap() {
                 let payload: &str = row.get(1);
                 bytes = bytes.max(payload.len());
@@ -94,7 +94,7 @@ async fn main() {
     for _ in 0..3 {
         let start = Instant::now();
         for _ in 0..round_trips {
-            client.query_all("SELECT 1").await.unwrap();
+            client.query_all("SELECT 1", &[]).await.unwrap();
         }
         proxy_rt.push(start.elapsed() / round_trips);
         let start = Instant::now();

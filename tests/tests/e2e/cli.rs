@@ -345,60 +345,9 @@ async fn exit_codes_are_psqls() {
 async fn two_million_rows_print_in_bounded_memory() {
     let shell = Shell::start().await;
     let sql = "SELECT * FROM generate_series(1, 2000000)";
-    let time = std::path::Path::new("/usr/bin/time");
-    let peak_kib = if time.exists() {
-        let report = temp_file("time.txt", "");
-        let status = Command::new(time)
-            .arg("-f")
-            .arg("%M")
-            .arg("-o")
-            .arg(&report)
-            .arg(cor4_tests::binary("cor4"))
-            .args(["-c", sql])
-            .envs(
-                shell
-                    .command()
-                    .get_envs()
-                    .filter_map(|(k, v)| Some((k, v?))),
-            )
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .status()
-            .expect("run cor4 under time");
-        assert!(status.success());
-        let kib: u64 = std::fs::read_to_string(&report)
-            .expect("time report")
-            .trim()
-            .lines()
-            .last()
-            .expect("a line")
-            .parse()
-            .expect("KiB");
-        let _ = std::fs::remove_file(report);
-        kib
-    } else {
-        let mut child = shell
-            .command()
-            .args(["-c", sql])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("spawn cor4");
-        let status_file = format!("/proc/{}/status", child.id());
-        let mut peak = 0u64;
-        while child.try_wait().expect("wait").is_none() {
-            if let Ok(s) = std::fs::read_to_string(&status_file)
-                && let Some(v) = s
-                    .lines()
-                    .find_map(|l| l.strip_prefix("VmHWM:"))
-                    .and_then(|v| v.split_whitespace().next())
-                    .and_then(|v| v.parse().ok())
-            {
-                peak = peak.max(v);
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-        peak
-    };
+    let (status, peak_kib) =
+        cor4_tests::run_with_peak_rss(shell.command().args(["-c", sql]).stdout(Stdio::null()));
+    assert!(status.success());
     eprintln!("cor4 peak RSS printing 2M rows: {peak_kib} KiB");
     assert!(
         peak_kib > 0 && peak_kib < 64 * 1024,

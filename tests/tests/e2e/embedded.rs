@@ -60,8 +60,11 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
     let (password, addr) = (password.unwrap(), addr.unwrap());
     let config =
         cor4_protocol::client::Config::new(&addr.ip().to_string(), addr.port(), "admin", &password);
-    let mut client = Client::connect(&config).await.expect("admin login");
-    let rows = client.query_all("SELECT current_user::text").await.unwrap();
+    let client = Client::connect(&config).await.expect("admin login");
+    let rows = client
+        .query_all("SELECT current_user::text", &[])
+        .await
+        .unwrap();
     assert_eq!(rows[0].get::<_, &str>(0), "admin");
     client.close().await.unwrap();
 

@@ -37,5 +37,9 @@ async fn quickstart_example_runs() {
         "{stdout}"
     );
     assert!(stdout.contains("2 zomba None 39.1"), "{stdout}");
-    assert!(stdout.contains("SQLSTATE Some(\"42P01\")"), "{stdout}");
+    assert!(stdout.contains("2,zomba,,39.1\n"), "{stdout}");
+    assert!(
+        stdout.contains("error as expected: ERROR: relation \"no_such_table\" does not exist"),
+        "{stdout}"
+    );
 }

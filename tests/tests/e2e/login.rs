@@ -1,8 +1,11 @@
 use std::time::Duration;
 
+use cor4_protocol::Packet;
 use cor4_protocol::client::Client;
 use cor4_protocol::crypto::PasswordKey;
 use cor4_protocol::handshake::{AwaitReply, ClientHandshake};
+use cor4_protocol::io::read_clear_frame;
+use cor4_protocol::packet::{Login, LoginV2, PROTOCOL_VERSION};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -12,9 +15,12 @@ use super::*;
 async fn login_works_and_ping_answers() {
     let proxy = Proxy::start(&[]);
     let (user, password) = new_user("login").await;
-    let mut client = connect(&proxy, &user, &password).await;
+    let client = connect(&proxy, &user, &password).await;
     assert!(client.ping().await.unwrap() < Duration::from_secs(2));
-    let rows = client.query_all("SELECT current_user::text").await.unwrap();
+    let rows = client
+        .query_all("SELECT current_user::text", &[])
+        .await
+        .unwrap();
     assert_eq!(
         rows[0].get::<_, &str>(0),
         user,
@@ -71,7 +77,7 @@ async fn wrong_password_and_unknown_user_look_the_same() {
 async fn chpass_changes_the_password_for_the_next_login() {
     let proxy = Proxy::start(&[]);
     let (user, old) = new_user("chpass").await;
-    let mut client = connect(&proxy, &user, &old).await;
+    let client = connect(&proxy, &user, &old).await;
     // A malformed payload: refused, and the session goes on.
     let err = client.change_password_raw("not base64!").await.unwrap_err();
     assert_eq!(
@@ -83,21 +89,21 @@ async fn chpass_changes_the_password_for_the_next_login() {
         err.error_code(),
         Some(cor4_protocol::ErrorCode::BadPasswordDigest)
     );
-    assert_eq!(client.execute("SELECT 1").await.unwrap(), 1);
+    assert_eq!(client.execute("SELECT 1", &[]).await.unwrap(), 1);
 
     client
         .change_password("a brand new password")
         .await
         .unwrap();
     // The session keeps working with its keys.
-    assert_eq!(client.execute("SELECT 1").await.unwrap(), 1);
+    assert_eq!(client.execute("SELECT 1", &[]).await.unwrap(), 1);
     client.close().await.unwrap();
 
     let old_login = Client::connect(&config(&proxy, &user, &old))
         .await
         .unwrap_err();
     assert!(old_login.is_wrong_credentials());
-    let mut again = connect(&proxy, &user, "a brand new password").await;
+    let again = connect(&proxy, &user, "a brand new password").await;
     again.ping().await.unwrap();
 }
 
@@ -185,4 +191,31 @@ async fn users_can_be_created_concurrently() {
     for t in tasks {
         t.await.unwrap();
     }
+}
+
+/// A LOGIN whose record limit is out of range gets a clear ERROR saying so
+/// (not a silent close).
+#[tokio::test]
+async fn an_out_of_range_record_limit_is_refused_with_a_reason() {
+    let proxy = Proxy::start(&[]);
+    let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
+    let login = Packet::Login(Login {
+        user: "anyone".into(),
+        version: PROTOCOL_VERSION,
+        v2: Some(LoginV2 {
+            nonce: [1; 32],
+            max_record: 100,
+        }),
+    });
+    stream.write_all(&login.to_frame()).await.unwrap();
+    let body = read_clear_frame(&mut stream, 4096).await.unwrap().unwrap();
+    let Packet::Error(e) = Packet::decode(&body, None).unwrap() else {
+        panic!("expected a clear ERROR");
+    };
+    assert_eq!(e.code, cor4_protocol::ErrorCode::ProtocolViolation.as_i32());
+    assert!(
+        e.message.contains("max_record of 100 bytes"),
+        "{}",
+        e.message
+    );
 }

@@ -5,10 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod cli;
+mod copy;
+mod corpus;
 mod embedded;
 mod examples;
 mod isolation;
 mod login;
+mod params;
 mod queries;
 mod shell;
 mod streaming;

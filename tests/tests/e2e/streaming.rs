@@ -8,9 +8,12 @@ use super::*;
 async fn a_million_rows_stream_in_bounded_memory() {
     let proxy = Proxy::start(&[]);
     let (user, password) = new_user("stream").await;
-    let mut c = connect(&proxy, &user, &password).await;
+    let c = connect(&proxy, &user, &password).await;
     let mut rows = c
-        .query("SELECT g, 'row number ' || g FROM generate_series(1, 1000000) g")
+        .query(
+            "SELECT g, 'row number ' || g FROM generate_series(1, 1000000) g",
+            &[],
+        )
         .await
         .unwrap();
     let mut expected = 1i32;

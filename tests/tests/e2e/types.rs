@@ -85,12 +85,12 @@ const CASES: &[(&str, Type)] = &[
 async fn every_type_round_trips_exactly_at_its_edges() {
     let proxy = Proxy::start(&[]);
     let (user, password) = new_user("types").await;
-    let mut c = connect(&proxy, &user, &password).await;
+    let c = connect(&proxy, &user, &password).await;
     let admin = admin_pg().await;
     for (expr, ty) in CASES {
         let sql = format!("SELECT {expr}");
         let rows = c
-            .query_all(&sql)
+            .query_all(&sql, &[])
             .await
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
         assert_eq!(rows[0].columns()[0].type_(), *ty, "{sql}");
@@ -111,12 +111,13 @@ async fn every_type_round_trips_exactly_at_its_edges() {
 async fn typed_getters_read_edge_values() {
     let proxy = Proxy::start(&[]);
     let (user, password) = new_user("getters").await;
-    let mut c = connect(&proxy, &user, &password).await;
+    let c = connect(&proxy, &user, &password).await;
     let rows = c
         .query_all(
             "SELECT (-2147483648)::int4 AS a, 9223372036854775807::int8 AS b, NULL::text AS n, \
              repeat('é', 524288) AS big, '\\x0000ff00'::bytea AS bin, ''::text AS empty, \
              '2024-02-29 13:14:15.123456'::timestamp AS ts, 12345678901234567890.123456789::numeric AS d",
+            &[],
         )
         .await
         .unwrap();

@@ -216,7 +216,9 @@ pub async fn run(conn: &mut PgConn, sql: &str) -> Vec<Event> {
 }
 
 /// A compact rendering of events for order assertions:
-/// `T2` (columns), `D` (row), `C:<tag>`, `E:<sqlstate>`, `N`, `I` (empty), `Z:<status>`.
+/// `T2` (columns), `D` (row), `C:<tag>`, `E:<sqlstate>`, `N`, `I` (empty),
+/// `S:<parameter>`, `t2` (parameter types), `n` (no data), `G` / `H` (COPY
+/// in / out begins), `d` (COPY data), `c` (COPY done), `Z:<status>`.
 pub fn summary(events: &[Event]) -> Vec<String> {
     events
         .iter()
@@ -227,6 +229,13 @@ pub fn summary(events: &[Event]) -> Vec<String> {
             Event::EmptyQuery => "I".to_owned(),
             Event::Error(e) => format!("E:{}", e.code),
             Event::Notice(_) => "N".to_owned(),
+            Event::Parameter { name, .. } => format!("S:{name}"),
+            Event::ParameterDescription(oids) => format!("t{}", oids.len()),
+            Event::NoData => "n".to_owned(),
+            Event::CopyIn(_) => "G".to_owned(),
+            Event::CopyOut(_) => "H".to_owned(),
+            Event::CopyData(_) => "d".to_owned(),
+            Event::CopyDone => "c".to_owned(),
             Event::Ready(s) => format!("Z:{s:?}"),
         })
         .collect()

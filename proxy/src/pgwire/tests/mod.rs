@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
+use super::Statement;
 use super::{AuthError, Event, PgConn, PgError, TransactionStatus};
 use cluster::{Cluster, MD5_PASSWORD, MD5_USER, SCRAM_PASSWORD, SCRAM_USER, run, shared, summary};
 
@@ -107,7 +108,7 @@ async fn connects_over_unix_socket_with_extra_parameters() {
     assert_eq!(conn.parameter("DateStyle"), Some("ISO, DMY"));
     assert_eq!(conn.parameter("application_name"), Some("pgwire-test"));
     let events = run(&mut conn, "SET TimeZone = 'UTC'").await;
-    assert_eq!(summary(&events), ["C:SET", "Z:Idle"]);
+    assert_eq!(summary(&events), ["C:SET", "S:TimeZone", "Z:Idle"]);
     assert_eq!(conn.parameter("TimeZone"), Some("UTC"));
 }
 
@@ -287,43 +288,203 @@ async fn streams_a_large_result_in_bounded_memory() {
 }
 
 #[tokio::test]
-async fn refuses_copy_to_stdout_and_stays_usable() {
+async fn streams_copy_to_stdout_then_runs_the_rest() {
     let mut conn = scram_conn().await;
     let events = run(
         &mut conn,
-        "COPY (SELECT generate_series(1, 5000)) TO STDOUT; SELECT 7",
+        "COPY (SELECT generate_series(1, 3)) TO STDOUT; SELECT 7",
     )
     .await;
     assert_eq!(
         summary(&events),
-        ["E:0A000", "T1", "D", "C:SELECT 1", "Z:Idle"]
+        [
+            "H",
+            "d",
+            "d",
+            "d",
+            "c",
+            "C:COPY 3",
+            "T1",
+            "D",
+            "C:SELECT 1",
+            "Z:Idle"
+        ]
     );
-    let Event::Error(e) = &events[0] else {
-        panic!("no error")
+    let data: Vec<u8> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::CopyData(d) => Some(d.to_vec()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(data, b"1\n2\n3\n");
+    assert_eq!(text(&events[7], 0).as_deref(), Some("7"));
+}
+
+/// Sends `sql`, expects COPY FROM STDIN, feeds `chunks`, then ends the COPY
+/// with `fail` (or COPY done); returns the events up to Ready.
+async fn copy_in(conn: &mut PgConn, sql: &str, chunks: &[&[u8]], fail: Option<&str>) -> Vec<Event> {
+    conn.send_query(sql).await.expect("send");
+    let first = conn.next_event().await.expect("copy in");
+    let Event::CopyIn(start) = first else {
+        panic!("expected CopyIn, got {first:?}");
     };
-    assert!(e.message.contains("COPY TO STDOUT is not supported"), "{e}");
-    assert_eq!(text(&events[2], 0).as_deref(), Some("7"));
-    assert_eq!(
-        summary(&run(&mut conn, "SELECT 1").await),
-        ["T1", "D", "C:SELECT 1", "Z:Idle"]
-    );
+    assert!(!start.binary);
+    assert!(conn.is_copy_in());
+    for chunk in chunks {
+        conn.copy_data(chunk).await.expect("copy data");
+    }
+    match fail {
+        Some(reason) => conn.copy_fail(reason).await.expect("copy fail"),
+        None => conn.copy_done().await.expect("copy done"),
+    }
+    let mut events = Vec::new();
+    loop {
+        let event = conn.next_event().await.expect("event");
+        let done = matches!(event, Event::Ready(_));
+        events.push(event);
+        if done {
+            return events;
+        }
+    }
 }
 
 #[tokio::test]
-async fn refuses_copy_from_stdin_and_stays_usable() {
+async fn copies_from_stdin_and_rolls_back_on_copy_fail() {
     let mut conn = scram_conn().await;
-    run(&mut conn, "CREATE TEMP TABLE c(a int)").await;
-    let events = run(&mut conn, "COPY c FROM STDIN").await;
+    run(&mut conn, "CREATE TEMP TABLE c(a int, b text)").await;
+    let events = copy_in(
+        &mut conn,
+        "COPY c FROM STDIN",
+        &[b"1\tx\n2\t", b"y\n"],
+        None,
+    )
+    .await;
+    assert_eq!(summary(&events), ["C:COPY 2", "Z:Idle"]);
+    let events = copy_in(
+        &mut conn,
+        "COPY c FROM STDIN",
+        &[b"3\tz\n"],
+        Some("stop here"),
+    )
+    .await;
     assert_eq!(summary(&events), ["E:57014", "Z:Idle"]);
     let Event::Error(e) = &events[0] else {
         panic!("no error")
     };
-    assert!(
-        e.message.contains("COPY FROM STDIN is not supported"),
-        "{e}"
-    );
+    assert!(e.message.contains("stop here"), "{e}");
+    let events = run(&mut conn, "SELECT count(*) FROM c").await;
+    assert_eq!(text(&events[1], 0).as_deref(), Some("2"));
+}
+
+#[tokio::test]
+async fn copy_error_in_the_data_ends_the_copy_and_keeps_the_connection() {
+    let mut conn = scram_conn().await;
+    run(&mut conn, "CREATE TEMP TABLE c(a int)").await;
+    let events = copy_in(
+        &mut conn,
+        "COPY c FROM STDIN",
+        &[b"1\nnot a number\n3\n"],
+        None,
+    )
+    .await;
+    assert_eq!(summary(&events), ["E:22P02", "Z:Idle"]);
+    assert!(!conn.is_copy_in());
     let events = run(&mut conn, "SELECT count(*) FROM c").await;
     assert_eq!(text(&events[1], 0).as_deref(), Some("0"));
+}
+
+/// Collects the events of the request just sent, Ready included.
+async fn events(conn: &mut PgConn) -> Vec<Event> {
+    let mut events = Vec::new();
+    loop {
+        let event = conn.next_event().await.expect("event");
+        let done = matches!(event, Event::Ready(_));
+        events.push(event);
+        if done {
+            return events;
+        }
+    }
+}
+
+#[tokio::test]
+async fn prepares_executes_and_closes_named_statements() {
+    let mut conn = scram_conn().await;
+    conn.send_prepare("s1", "SELECT $1::int + 1 AS n, $2 AS t", &[0, 25])
+        .await
+        .expect("prepare");
+    let described = events(&mut conn).await;
+    assert_eq!(summary(&described), ["t2", "T2", "Z:Idle"]);
+    let Event::ParameterDescription(oids) = &described[0] else {
+        panic!("no parameter description")
+    };
+    assert_eq!(oids, &[23, 25]);
+    for _ in 0..3 {
+        conn.send_execute(Statement::Named("s1"), &[Some(b"41"), None])
+            .await
+            .expect("execute");
+        let got = events(&mut conn).await;
+        assert_eq!(summary(&got), ["T2", "D", "C:SELECT 1", "Z:Idle"]);
+        assert_eq!(text(&got[1], 0).as_deref(), Some("42"));
+        assert_eq!(text(&got[1], 1), None);
+    }
+    // A wrong parameter count is PostgreSQL's protocol error, not ours.
+    conn.send_execute(Statement::Named("s1"), &[Some(b"1")])
+        .await
+        .expect("execute");
+    assert_eq!(summary(&events(&mut conn).await), ["E:08P01", "Z:Idle"]);
+    conn.send_close("s1").await.expect("close");
+    assert_eq!(summary(&events(&mut conn).await), ["Z:Idle"]);
+    conn.send_execute(Statement::Named("s1"), &[Some(b"41"), None])
+        .await
+        .expect("execute");
+    assert_eq!(summary(&events(&mut conn).await), ["E:26000", "Z:Idle"]);
+}
+
+#[tokio::test]
+async fn runs_unnamed_statements_with_parameters() {
+    let mut conn = scram_conn().await;
+    let sql = "SELECT $1::text || '!', $2 + 1";
+    conn.send_execute(
+        Statement::Unnamed {
+            sql,
+            types: &[0, 20],
+        },
+        &[Some(b"it's"), Some(b"9")],
+    )
+    .await
+    .expect("execute");
+    let got = events(&mut conn).await;
+    assert_eq!(summary(&got), ["T2", "D", "C:SELECT 1", "Z:Idle"]);
+    assert_eq!(text(&got[1], 0).as_deref(), Some("it's!"));
+    assert_eq!(text(&got[1], 1).as_deref(), Some("10"));
+    // A statement without rows answers NoData.
+    conn.send_execute(
+        Statement::Unnamed {
+            sql: "SET search_path = public",
+            types: &[],
+        },
+        &[],
+    )
+    .await
+    .expect("execute");
+    assert_eq!(summary(&events(&mut conn).await), ["n", "C:SET", "Z:Idle"]);
+    // A value PostgreSQL rejects leaves the connection usable.
+    conn.send_execute(
+        Statement::Unnamed {
+            sql: "SELECT $1::int",
+            types: &[],
+        },
+        &[Some(b"x")],
+    )
+    .await
+    .expect("execute");
+    assert_eq!(summary(&events(&mut conn).await), ["E:22P02", "Z:Idle"]);
+    assert_eq!(
+        summary(&run(&mut conn, "SELECT 1").await),
+        ["T1", "D", "C:SELECT 1", "Z:Idle"]
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,480 @@
+//! The session's one event loop: client reads and writes, PostgreSQL's
+//! events, shutdown and timers, all in one `select!` whose futures are
+//! cancel-safe.
+//!
+//! ```text
+//!  step ─┬─ idle and a request waits? ──▶ start it (request.rs)
+//!        ├─ a whole client frame buffered? ──▶ handle it
+//!        └─ select (biased):
+//!              write sealed bytes ▸ read the client ▸ shutdown ▸ grace/hard
+//!              stop ▸ idle timeout ▸ PostgreSQL's events (while the
+//!              outbound buffer has room) ▸ nothing else ready: seal the
+//!              partial record so it goes out now
+//! ```
+
+use std::collections::VecDeque;
+
+use cor4_protocol::io::{ChannelError, SealedInbound, SealedOutbound, SealedReader, SealedWriter};
+use cor4_protocol::packet::{FrameEvent, kind};
+use cor4_protocol::{DecodeError, ErrorCode, Packet};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use super::client::{ClientEvent, CopyMessage, Request, classify, classify_oversized};
+use super::request::{Running, SessionState};
+use super::{
+    CANCEL_WAIT, CLOSE_TIMEOUT, MAX_DEFERRED, MAX_DEFERRED_BYTES, MAX_OUTBOUND, SessionContext,
+    SessionEnd, WRITE_THRESHOLD, convert,
+};
+use crate::pgwire::{CancelToken, PgConn, PgError};
+
+/// The session goes on (`Ok`) or is over (`Err`, with the reason).
+pub(super) type Step<T = ()> = Result<T, SessionEnd>;
+
+/// Where shutdown stands: once the signal comes, a running request has
+/// until `grace`; then it is cancelled, and the session ends at
+/// `hard_stop` whether or not PostgreSQL answered.
+#[derive(Debug, Default)]
+struct ShutdownClock {
+    grace: Option<Instant>,
+    hard_stop: Option<Instant>,
+}
+
+/// One authenticated session.
+pub(super) struct Session<R, W> {
+    rd: R,
+    inbound: SealedInbound,
+    wr: W,
+    pub(super) out: SealedOutbound,
+    /// A write to the client failed or was abandoned: nothing more may go out.
+    poisoned: bool,
+    pub(super) pg: PgConn,
+    cancel: CancelToken,
+    pub(super) ctx: SessionContext,
+    pub(super) state: SessionState,
+    deferred: VecDeque<Request>,
+    deferred_bytes: usize,
+    pub(super) running: Option<Running>,
+    clock: ShutdownClock,
+    /// When the client last sent something (for the idle timeout).
+    last_heard: Instant,
+    pub(super) queries: u64,
+    pub(super) rows: u64,
+}
+
+impl<R, W> Session<R, W>
+where
+    R: AsyncRead + Unpin + Send,
+    W: AsyncWrite + Unpin + Send,
+{
+    pub(super) fn new(
+        reader: SealedReader<R>,
+        writer: SealedWriter<W>,
+        pg: PgConn,
+        ctx: SessionContext,
+    ) -> Self {
+        let (rd, inbound) = reader.into_parts();
+        let (wr, out) = writer.into_parts();
+        Session {
+            rd,
+            inbound,
+            wr,
+            out,
+            poisoned: false,
+            cancel: pg.cancel_token(),
+            pg,
+            state: SessionState::new(ctx.must_change_password),
+            ctx,
+            deferred: VecDeque::new(),
+            deferred_bytes: 0,
+            running: None,
+            clock: ShutdownClock::default(),
+            last_heard: Instant::now(),
+            queries: 0,
+            rows: 0,
+        }
+    }
+
+    /// Requests run and rows sent so far.
+    pub(super) fn counts(&self) -> (u64, u64) {
+        (self.queries, self.rows)
+    }
+
+    /// The cor4 user.
+    pub(super) fn user(&self) -> &str {
+        &self.ctx.user
+    }
+
+    /// Runs until the session ends, and says why.
+    pub(super) async fn run(&mut self) -> SessionEnd {
+        loop {
+            if let Err(end) = self.step().await {
+                return end;
+            }
+        }
+    }
+
+    async fn step(&mut self) -> Step {
+        if self.running.is_none() {
+            if self.clock.grace.is_some() {
+                return self.last_words(ErrorCode::ServerShutdown, SessionEnd::Shutdown);
+            }
+            if let Some(request) = self.deferred.pop_front() {
+                self.deferred_bytes -= request.size();
+                return self.start(request).await;
+            }
+        }
+        if self.can_take() && self.handle_buffered_frame().await? {
+            return Ok(());
+        }
+        let can_read = self.can_take() && self.outbound_len() < MAX_OUTBOUND;
+        let read_pg = self.running.is_some() && self.out.sealed().len() < WRITE_THRESHOLD;
+        let quiet = self.running.is_none() && self.outbound_len() == 0;
+        let idle_at = if quiet {
+            self.ctx
+                .idle_timeout
+                .and_then(|t| self.last_heard.checked_add(t))
+        } else {
+            None
+        };
+        let shutting_down = self.clock.grace.is_some();
+        let has_unsealed = self.out.has_unsealed() || self.has_pending_copy_data();
+        tokio::select! {
+            biased;
+            written = self.wr.write(self.out.sealed()), if !self.out.sealed().is_empty() => {
+                match written {
+                    Ok(0) | Err(_) => {
+                        self.poisoned = true;
+                        Err(SessionEnd::ClientDisconnected)
+                    }
+                    Ok(n) => {
+                        self.out.consume(n);
+                        Ok(())
+                    }
+                }
+            }
+            read = self.inbound.read_from(&mut self.rd), if can_read => match read {
+                Ok(0) => Err(SessionEnd::ClientDisconnected),
+                Ok(_) => {
+                    self.last_heard = Instant::now();
+                    Ok(())
+                }
+                Err(e) => self.channel_failed(&e),
+            },
+            () = shutdown_signal(&mut self.ctx.shutdown), if !shutting_down => {
+                self.clock.grace = Some(Instant::now() + self.ctx.shutdown_grace);
+                Ok(())
+            }
+            () = at(self.clock.grace), if self.running.is_some() && self.clock.hard_stop.is_none() => {
+                tracing::info!(user = %self.ctx.user, "shutdown grace over; cancelling the running query");
+                spawn_cancel(self.cancel.clone());
+                self.clock.hard_stop = Some(Instant::now() + CANCEL_WAIT);
+                Ok(())
+            }
+            () = at(self.clock.hard_stop) => {
+                self.last_words(ErrorCode::ServerShutdown, SessionEnd::Shutdown)
+            }
+            () = at(idle_at) => {
+                tracing::info!(user = %self.ctx.user, "session idle too long");
+                self.last_words(ErrorCode::IdleTimeout, SessionEnd::IdleTimeout)
+            }
+            event = self.pg.next_event(), if read_pg => self.on_pg(event).await,
+            // Nothing more to send at once: let the client have it.
+            () = std::future::ready(()), if has_unsealed => self.seal_all(),
+        }
+    }
+
+    /// Bytes waiting to go to the client, sealed or not.
+    fn outbound_len(&self) -> usize {
+        self.out.sealed().len() + usize::from(self.out.has_unsealed())
+    }
+
+    /// Whether the session may take more client input now: there is room
+    /// for another waiting request, or a COPY FROM STDIN needs its data.
+    fn can_take(&self) -> bool {
+        self.pg.is_copy_in()
+            || self.deferred.is_empty()
+            || (self.deferred.len() < MAX_DEFERRED && self.deferred_bytes < MAX_DEFERRED_BYTES)
+    }
+
+    /// Handles one whole frame the client already sent, if there is one.
+    async fn handle_buffered_frame(&mut self) -> Step<bool> {
+        let idle = self.running.is_none() && self.deferred.is_empty();
+        let event = match self.inbound.next_frame() {
+            Ok(None) => return Ok(false),
+            Ok(Some(FrameEvent::Oversized { len, kind })) => classify_oversized(len, kind),
+            Ok(Some(FrameEvent::Frame(body))) => {
+                // COPY data and a QUERY that can run now go to PostgreSQL
+                // straight from the frame buffer, without another copy.
+                match body.split_first() {
+                    Some((&kind::COPY_DATA, data)) if self.pg.is_copy_in() => {
+                        let sent = self.pg.copy_data(data).await;
+                        self.last_heard = Instant::now();
+                        return match sent {
+                            Ok(()) => Ok(true),
+                            Err(e) => self.backend_gone(&e).map(|()| true),
+                        };
+                    }
+                    Some((&kind::QUERY, _)) if idle && self.state.may_query() => {
+                        if let Some(sql) = borrowed_query(body) {
+                            let sent = self.pg.send_query(sql).await;
+                            self.last_heard = Instant::now();
+                            return self.began(kind::QUERY, sent).map(|()| true);
+                        }
+                        decode(body)
+                    }
+                    _ => decode(body),
+                }
+            }
+            Err(e) => return self.channel_failed(&e).map(|()| true),
+        };
+        self.last_heard = Instant::now();
+        self.on_client(event).await?;
+        Ok(true)
+    }
+
+    /// Acts on one client event.
+    async fn on_client(&mut self, event: ClientEvent) -> Step {
+        match event {
+            ClientEvent::Reply(packet) => self.queue(&packet),
+            ClientEvent::Request(request) => {
+                if self.running.is_none() && self.deferred.is_empty() {
+                    return self.start(request).await;
+                }
+                self.deferred_bytes += request.size();
+                self.deferred.push_back(request);
+                if self.pg.is_copy_in()
+                    && (self.deferred.len() > MAX_DEFERRED
+                        || self.deferred_bytes > MAX_DEFERRED_BYTES)
+                {
+                    // The client should be sending COPY data, not requests.
+                    let failed = self
+                        .pg
+                        .copy_fail("the client sent other requests instead of the COPY data")
+                        .await;
+                    if let Err(e) = failed {
+                        return self.backend_gone(&e);
+                    }
+                }
+                Ok(())
+            }
+            ClientEvent::Copy(message) => self.on_copy(message).await,
+            ClientEvent::Cancel => {
+                // With nothing running there is nothing to cancel (§6.3).
+                if self.running.is_some() {
+                    spawn_cancel(self.cancel.clone());
+                }
+                Ok(())
+            }
+            ClientEvent::End(end, last) => {
+                if let Some(packet) = last {
+                    self.queue(&packet)?;
+                }
+                Err(end)
+            }
+        }
+    }
+
+    /// Feeds the running COPY FROM STDIN; outside one, COPY packets are
+    /// dropped, as PostgreSQL drops them after a failed COPY.
+    async fn on_copy(&mut self, message: CopyMessage) -> Step {
+        if !self.pg.is_copy_in() {
+            return Ok(());
+        }
+        let sent = match message {
+            CopyMessage::Data(data) => self.pg.copy_data(&data).await,
+            CopyMessage::Done => self.pg.copy_done().await,
+            CopyMessage::Fail(reason) => self.pg.copy_fail(&reason).await,
+        };
+        match sent {
+            Ok(()) => Ok(()),
+            Err(e) => self.backend_gone(&e),
+        }
+    }
+
+    /// Relays one event of PostgreSQL's, then every further one already
+    /// buffered, as long as the outbound buffer has room.
+    async fn on_pg(&mut self, event: Result<crate::pgwire::Event, PgError>) -> Step {
+        let mut event = event;
+        loop {
+            match event {
+                Ok(e) => self.on_event(e)?,
+                Err(e) => return self.backend_gone(&e),
+            }
+            if let Some(reason) = self.take_copy_abort() {
+                if let Err(e) = self.pg.copy_fail(&reason).await {
+                    return self.backend_gone(&e);
+                }
+            }
+            if self.running.is_none() || self.out.sealed().len() >= WRITE_THRESHOLD {
+                return Ok(());
+            }
+            event = match self.pg.try_next_event() {
+                Ok(Some(e)) => Ok(e),
+                Ok(None) => return Ok(()),
+                Err(e) => Err(e),
+            };
+        }
+    }
+
+    /// Queues an unsolicited ERROR (`answered` 0: it answers no request)
+    /// and ends the session with `end`; [`close`](Self::close) sends it.
+    pub(super) fn last_words<T>(&mut self, code: ErrorCode, end: SessionEnd) -> Step<T> {
+        let message = match code {
+            ErrorCode::ServerShutdown => "the server is shutting down",
+            ErrorCode::IdleTimeout => "the session was idle for too long and is closed",
+            _ => "the session is closed",
+        };
+        self.queue(&convert::error_packet(0, code, message))?;
+        Err(end)
+    }
+
+    /// A client read failed: a peer that went away, or one that broke the
+    /// protocol (told so with ERROR 30 before the close).
+    fn channel_failed(&mut self, e: &ChannelError) -> Step {
+        match e {
+            ChannelError::Io(_) | ChannelError::Truncated => {
+                tracing::debug!(error = %e, "client connection lost");
+                Err(SessionEnd::ClientDisconnected)
+            }
+            _ => {
+                tracing::warn!(error = %e, "client broke the protocol; closing the session");
+                self.queue(&convert::error_packet(
+                    0,
+                    ErrorCode::ProtocolViolation,
+                    format!("protocol violation ({e}); the connection is closed"),
+                ))?;
+                Err(SessionEnd::ProtocolError)
+            }
+        }
+    }
+
+    /// PostgreSQL failed: ERROR 35 and the end of the session.
+    pub(super) fn backend_gone(&mut self, e: &PgError) -> Step {
+        tracing::warn!(user = %self.ctx.user, error = %e, "PostgreSQL connection lost");
+        self.queue(&convert::error_packet(
+            0,
+            ErrorCode::BackendUnavailable,
+            format!("the connection to PostgreSQL was lost ({e}); the session is closed"),
+        ))?;
+        Err(SessionEnd::BackendGone)
+    }
+
+    /// Queues a packet for the client.
+    pub(super) fn queue(&mut self, packet: &Packet) -> Step {
+        if self.poisoned {
+            return Err(SessionEnd::ClientDisconnected);
+        }
+        self.out.queue(packet).map_err(sealing_failed)
+    }
+
+    /// Seals whatever is queued so it can be written now.
+    fn seal_all(&mut self) -> Step {
+        self.flush_copy_data()?;
+        self.out.seal_all().map_err(sealing_failed)
+    }
+
+    /// Sends what is queued (the last words), then leaves PostgreSQL: a
+    /// running request is cancelled first, so its backend is gone at once
+    /// rather than when the statement finishes.
+    pub(super) async fn close(self) {
+        let Session {
+            pg,
+            cancel,
+            mut out,
+            mut wr,
+            poisoned,
+            ..
+        } = self;
+        if !pg.is_broken() {
+            if !pg.is_idle() {
+                match tokio::time::timeout(CLOSE_TIMEOUT, cancel.cancel()).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::warn!(error = %e, "cancelling the running query failed"),
+                    Err(_) => tracing::warn!("cancelling the running query timed out"),
+                }
+            }
+            match tokio::time::timeout(CLOSE_TIMEOUT, pg.close()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::debug!(error = %e, "closing the PostgreSQL connection"),
+                Err(_) => tracing::debug!("closing the PostgreSQL connection timed out"),
+            }
+        }
+        if !poisoned {
+            let goodbye = async {
+                out.seal_all()?;
+                out.write_to(&mut wr).await?;
+                wr.shutdown().await?;
+                Ok::<(), ChannelError>(())
+            };
+            if let Ok(Err(e)) = tokio::time::timeout(CLOSE_TIMEOUT, goodbye).await {
+                tracing::debug!(error = %e, "closing the client connection");
+            }
+        }
+    }
+}
+
+/// Decodes a client frame; a type this server does not know is refused
+/// with ERROR 37 and the session goes on, a malformed packet of a known
+/// type ends it with ERROR 30.
+fn decode(body: &[u8]) -> ClientEvent {
+    match Packet::decode(body, None) {
+        Ok(packet) => classify(packet),
+        Err(DecodeError::UnknownPacketType(t)) => ClientEvent::Reply(convert::error_packet(
+            t,
+            ErrorCode::NotAllowed,
+            format!("packet type {t} is not defined; it was ignored"),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "client sent a malformed packet; closing the session");
+            ClientEvent::End(
+                SessionEnd::ProtocolError,
+                Some(convert::error_packet(
+                    body.first().copied().unwrap_or(0),
+                    ErrorCode::ProtocolViolation,
+                    format!("malformed packet ({e}); the connection is closed"),
+                )),
+            )
+        }
+    }
+}
+
+/// The SQL of a QUERY frame, borrowed from the frame, when it is well
+/// formed (else the normal decoder reports what is wrong).
+fn borrowed_query(body: &[u8]) -> Option<&str> {
+    let mut r = cor4_protocol::codec::Reader::new(body.get(1..)?);
+    let sql = r.bytes("query text").ok()?;
+    r.expect_end().ok()?;
+    std::str::from_utf8(sql).ok()
+}
+
+fn sealing_failed(e: ChannelError) -> SessionEnd {
+    tracing::error!(error = %e, "cannot seal a packet for the client");
+    SessionEnd::ClientDisconnected
+}
+
+/// Resolves once shutdown is signalled (at once if it already was); never,
+/// if the sender is gone.
+async fn shutdown_signal(rx: &mut watch::Receiver<bool>) {
+    if rx.wait_for(|&down| down).await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Resolves at `deadline`; never if there is none.
+async fn at(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Asks PostgreSQL to cancel the running statement, without waiting.
+pub(super) fn spawn_cancel(token: CancelToken) {
+    tokio::spawn(async move {
+        if let Err(e) = token.cancel().await {
+            tracing::warn!(error = %e, "cancel request to PostgreSQL failed");
+        }
+    });
+}

@@ -1,0 +1,137 @@
+//! psql scripts run through `cor4 -f` and `psql -f` as the same PostgreSQL
+//! role: stdout, stderr and the exit code must be identical, apart from the
+//! program name in `psql:FILE:LINE:` prefixes (`tests/psql/README.md`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use super::*;
+
+/// A cor4 user and a proxy, and the role's own login for psql.
+pub(crate) struct Corpus {
+    proxy: Proxy,
+    user: String,
+    password: String,
+    role: tokio_postgres::Config,
+}
+
+impl Corpus {
+    pub(crate) async fn start(prefix: &str) -> Corpus {
+        let (user, password) = new_user(prefix).await;
+        let store = store().await;
+        let record = store.lookup(&user).await.unwrap().expect("the new user");
+        let role = store.session_config(&record);
+        let proxy = Proxy::start(&[]);
+        Corpus {
+            proxy,
+            user,
+            password,
+            role,
+        }
+    }
+
+    fn cor4(&self) -> Command {
+        let addr = self.proxy.addr();
+        let mut c = Command::new(cor4_tests::binary("cor4"));
+        c.env("COR4_HOST", addr.ip().to_string())
+            .env("COR4_PORT", addr.port().to_string())
+            .env("COR4_USER", &self.user)
+            .env("COR4_PASSWORD", &self.password)
+            .arg("-X");
+        c
+    }
+
+    fn psql(&self) -> Command {
+        cor4_tests::psql_as(&self.role)
+    }
+
+    /// Runs `script` with `args` through both programs, each in a fresh
+    /// working directory; returns a description of every difference.
+    pub(crate) async fn compare(&self, script: &Path, args: &[&str]) -> Vec<String> {
+        let name = script
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let run = |mut command: Command, tag: &str| -> Output {
+            let dir = scratch_dir(&format!("{tag}-{name}"));
+            let out = command
+                .args(args)
+                .arg("-f")
+                .arg(script)
+                .current_dir(&dir)
+                .env("PAGER", "")
+                .env("COLUMNS", "80")
+                .stdin(Stdio::null())
+                .output()
+                .expect("run the script");
+            let _ = std::fs::remove_dir_all(&dir);
+            out
+        };
+        // The scripts drop what they create (tests/psql/README.md), so both
+        // runs start from the same state.
+        let psql = run(self.psql(), "psql");
+        let cor4 = run(self.cor4(), "cor4");
+        let mut diffs = Vec::new();
+        let label = format!("{name} {}", args.join(" "));
+        if psql.status.code() != cor4.status.code() {
+            diffs.push(format!(
+                "{label}: exit code psql {:?}, cor4 {:?}",
+                psql.status.code(),
+                cor4.status.code()
+            ));
+        }
+        let psql_err = String::from_utf8_lossy(&psql.stderr).replace("\npsql:", "\ncor4:");
+        let psql_err = psql_err
+            .strip_prefix("psql:")
+            .map_or(psql_err.clone(), |rest| format!("cor4:{rest}"));
+        for (what, p, c) in [
+            (
+                "stdout",
+                String::from_utf8_lossy(&psql.stdout).into_owned(),
+                String::from_utf8_lossy(&cor4.stdout).into_owned(),
+            ),
+            (
+                "stderr",
+                psql_err,
+                String::from_utf8_lossy(&cor4.stderr).into_owned(),
+            ),
+        ] {
+            if p != c {
+                diffs.push(format!(
+                    "{label}: {what} differs\n{}",
+                    cor4_tests::diff(&p, &c)
+                ));
+            }
+        }
+        diffs
+    }
+}
+
+fn scratch_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cor4-corpus-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+/// The `.sql` files of `tests/psql/<dir>`, sorted.
+pub(crate) fn scripts(dir: &str) -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("psql").join(dir);
+    let mut all: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+        .collect();
+    all.sort();
+    all
+}
+
+#[tokio::test]
+#[ignore = "needs psql's variables, \\echo, \\! and \\g FILE in the script runner"]
+async fn copy_scripts_print_what_psql_prints() {
+    let corpus = Corpus::start("copycorpus").await;
+    let mut diffs = Vec::new();
+    for script in scripts("copy") {
+        diffs.extend(corpus.compare(&script, &[]).await);
+    }
+    assert!(diffs.is_empty(), "{}", diffs.join("\n\n"));
+}
