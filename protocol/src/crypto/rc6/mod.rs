@@ -119,7 +119,7 @@ impl std::fmt::Debug for Rc6 {
     }
 }
 
-/// [`RoundKeys`] wipes itself on drop.
+// The round keys wipe themselves on drop (`RoundKeys: Drop`).
 impl zeroize::ZeroizeOnDrop for Rc6 {}
 
 #[cfg(test)]

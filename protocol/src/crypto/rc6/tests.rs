@@ -163,7 +163,7 @@ fn gcm_matches_reference_for_64_kib_records() {
 }
 
 #[test]
-fn gcm_from_key_init_uses_auto_backend() {
+fn key_init_uses_auto_backend() {
     let key = random_key();
     assert_eq!(Rc6::new(&key.into()).backend(), Rc6Backend::auto());
     let mut block = Block::default();
@@ -177,6 +177,9 @@ fn gcm_from_key_init_uses_auto_backend() {
 fn fastest_backend_is_supported() {
     assert!(Rc6Backend::fastest().is_supported());
     assert!(Rc6Backend::Portable.is_supported());
+    if Rc6Backend::Avx512.is_supported() {
+        assert!(Rc6Backend::Avx2.is_supported());
+    }
 }
 
 /// `COR4_RC6_PORTABLE=1` is read once per process, so the check runs this
