@@ -10,9 +10,9 @@
 //! The batch sizes are the fastest RC6-GCM on 64 KiB records measured on
 //! an AVX-512 Zen 4 (`examples/rc6_speed.rs`): with 2 or 3 scalar blocks
 //! the units wait on the multiply-rotate chains, 6 or 8 only spill more
-//! registers than 4; AVX2 gains
-//! about a fifth from 16 to 32 blocks; AVX-512 at 64 encrypts faster alone
-//! but not inside GCM, which is then bound by GHASH.
+//! registers than 4; AVX2 gains about a fifth from 16 to 32 blocks;
+//! AVX-512 at 64 encrypts faster alone but not inside GCM, which is then
+//! bound by GHASH.
 //!
 //! Each SIMD kernel is one `#[multiversion]` function: the same source
 //! compiled twice, once with the target features and once without, and
