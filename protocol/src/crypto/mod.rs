@@ -9,13 +9,15 @@
 //! ```
 
 mod kdf;
+mod rc6;
 mod record;
 
 pub use kdf::{
     DEFAULT_ITERATIONS, MAX_ITERATIONS, MIN_ITERATIONS, PasswordKey, SessionKeys, StretchedSecret,
     fake_salt, transcript_hash,
 };
+pub use rc6::{PORTABLE_ENV, Rc6, Rc6Backend};
 pub use record::{
-    Direction, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT, RECORD_HEADER_LEN, Rc6, Rc6Gcm, RecordOpener,
+    Direction, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT, RECORD_HEADER_LEN, Rc6Gcm, RecordOpener,
     RecordSealer, TAG_LEN,
 };

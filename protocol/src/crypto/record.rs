@@ -15,10 +15,9 @@ use aes_gcm::AesGcm;
 use aes_gcm::aead::{AeadInOut, consts::U12};
 use cipher::KeyInit;
 
+use super::rc6::Rc6;
 use crate::error::RecordError;
 
-/// RC6-32/20/16: 32-bit words, 20 rounds, 16-byte key.
-pub type Rc6 = rc6::RC6<u32, aes_gcm::aead::consts::U20, aes_gcm::aead::consts::U16>;
 /// RC6 in Galois/Counter Mode with a 96-bit nonce and 128-bit tag.
 pub type Rc6Gcm = AesGcm<Rc6, U12>;
 
