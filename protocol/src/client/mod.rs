@@ -28,6 +28,8 @@
 mod connection;
 mod copy;
 mod error;
+#[cfg(feature = "pool")]
+pub mod pool;
 mod responses;
 mod row;
 mod sqlstate;

@@ -391,3 +391,46 @@ async fn transactions_commit_roll_back_and_fail_as_in_postgresql() {
         .collect();
     assert_eq!(ids, [1]);
 }
+
+#[tokio::test]
+async fn a_deadpool_pool_shares_a_few_sessions_among_many_tasks() {
+    use cor4_protocol::client::pool::{Manager, Pool, RecyclingMethod};
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("pool").await;
+    let pool = Pool::builder(Manager::new(
+        config(&proxy, &user, &password),
+        RecyclingMethod::Clean,
+    ))
+    .max_size(3)
+    .build()
+    .unwrap();
+    let mut tasks = Vec::new();
+    for task in 0..24i32 {
+        let pool = pool.clone();
+        tasks.push(tokio::spawn(async move {
+            let client = pool.get().await.unwrap();
+            // Session state left behind is gone for the next user.
+            let before: Option<String> = client
+                .query_one("SELECT current_setting('cor4.mark', true)", &[])
+                .await
+                .unwrap()
+                .get(0);
+            assert!(before.as_deref().is_none_or(str::is_empty), "{before:?}");
+            client
+                .batch_execute("SET cor4.mark = 'dirty'")
+                .await
+                .unwrap();
+            let n: i32 = client
+                .query_one("SELECT $1::int * 2", &[&task])
+                .await
+                .unwrap()
+                .get(0);
+            assert_eq!(n, task * 2);
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let status = pool.status();
+    assert!(status.size <= 3, "{status:?}");
+}
