@@ -255,3 +255,106 @@ async fn copying(admin: &tokio_postgres::Client, user: &str) -> i64 {
         .unwrap()
         .get(0)
 }
+
+/// The shell and the proxy each stay under this much memory while half a
+/// gigabyte of COPY data streams through them.
+const COPY_RSS_LIMIT_KIB: u64 = 64 * 1024;
+
+fn shell(
+    proxy: &Proxy,
+    user: &str,
+    password: &str,
+    dir: &std::path::Path,
+) -> std::process::Command {
+    let mut c = std::process::Command::new(cor4_tests::binary("cor4"));
+    c.env("COR4_HOST", proxy.addr().ip().to_string())
+        .env("COR4_PORT", proxy.addr().port().to_string())
+        .env("COR4_USER", user)
+        .env("COR4_PASSWORD", password)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null());
+    c
+}
+
+fn scratch(tag: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("cor4-copy-{}-{tag}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test]
+async fn half_a_gigabyte_of_copy_to_stdout_streams_in_bounded_memory() {
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("bigout").await;
+    let dir = scratch("out");
+    let out = dir.join("out.txt");
+    // 1,100,000 lines of 7-digit number, tab, 500 x's, newline: 561 MB.
+    let (status, shell_peak) = cor4_tests::run_with_peak_rss(
+        shell(&proxy, &user, &password, &dir)
+            .args([
+                "-c",
+                "COPY (SELECT 1000000 + g, repeat('x', 500) FROM generate_series(1, 1100000) g) TO STDOUT",
+            ])
+            .stdout(std::fs::File::create(&out).unwrap()),
+    );
+    assert!(status.success());
+    let size = std::fs::metadata(&out).unwrap().len();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(size, 1_100_000 * 509);
+    let (_, proxy_peak) = proxy.rss_kib();
+    eprintln!(
+        "COPY TO STDOUT of {size} bytes: shell peak {shell_peak} KiB, proxy peak {proxy_peak} KiB"
+    );
+    assert!(
+        shell_peak > 0 && shell_peak < COPY_RSS_LIMIT_KIB,
+        "shell peak {shell_peak} KiB"
+    );
+    assert!(
+        proxy_peak < COPY_RSS_LIMIT_KIB,
+        "proxy peak {proxy_peak} KiB"
+    );
+}
+
+#[tokio::test]
+async fn half_a_gigabyte_of_slash_copy_from_a_file_streams_in_bounded_memory() {
+    use std::io::Write;
+    let proxy = Proxy::start(&[]);
+    let (user, password) = new_user("bigin").await;
+    let c = connect(&proxy, &user, &password).await;
+    c.batch_execute("CREATE TABLE big (id int, body text)")
+        .await
+        .unwrap();
+    let dir = scratch("in");
+    let file = dir.join("big.txt");
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        let body = "y".repeat(500);
+        for i in 0..1_100_000 {
+            writeln!(w, "{i}\t{body}").unwrap();
+        }
+        w.flush().unwrap();
+    }
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size > 512 * 1024 * 1024);
+    let (status, shell_peak) = cor4_tests::run_with_peak_rss(
+        shell(&proxy, &user, &password, &dir)
+            .args(["-c", "\\copy big from 'big.txt'"])
+            .stdout(std::process::Stdio::null()),
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(status.success());
+    assert_eq!(count(&c, "big").await, 1_100_000);
+    let (_, proxy_peak) = proxy.rss_kib();
+    eprintln!(
+        "\\copy from a {size}-byte file: shell peak {shell_peak} KiB, proxy peak {proxy_peak} KiB"
+    );
+    assert!(
+        shell_peak > 0 && shell_peak < COPY_RSS_LIMIT_KIB,
+        "shell peak {shell_peak} KiB"
+    );
+    assert!(
+        proxy_peak < COPY_RSS_LIMIT_KIB,
+        "proxy peak {proxy_peak} KiB"
+    );
+    c.batch_execute("DROP TABLE big").await.unwrap();
+}
