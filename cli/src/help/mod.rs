@@ -1,5 +1,14 @@
 //! Built-in help with psql 15's behaviour and layout, in cor4's own words:
-//! `\h` for SQL commands ([`sql_help`]).
+//! `\h` for SQL commands ([`sql_help`]), `\?` for the backslash commands
+//! ([`slash_help`]).
+//!
+//! ```text
+//!  "\h create tab"          "\?"
+//!        │                    │
+//!   sql_help ── lookup ──▶ commands::all()     slash_help
+//!        │     (psql's 3 passes; list columns)    │
+//!        └────────────── appended to a String ────┘
+//! ```
 //!
 //! The texts are cor4's; what follows psql exactly is which commands exist,
 //! how `\h` finds them, and where every line and blank goes, so that a
@@ -13,6 +22,9 @@
 
 mod commands;
 mod lookup;
+mod slash;
+
+pub use slash::{Expanded, ShellState, slash_help};
 
 /// The width psql assumes when standard output is not a terminal (and
 /// so its size cannot be asked).
