@@ -1,13 +1,14 @@
 //! Built-in help with psql 15's behaviour and layout, in cor4's own words:
 //! `\h` for SQL commands ([`sql_help`]), `\?` for the backslash commands
-//! ([`slash_help`]).
+//! ([`slash_help`]) and `\? variables` for the special variables
+//! ([`variables_help`]).
 //!
 //! ```text
-//!  "\h create tab"          "\?"
-//!        │                    │
-//!   sql_help ── lookup ──▶ commands::all()     slash_help
-//!        │     (psql's 3 passes; list columns)    │
-//!        └────────────── appended to a String ────┘
+//!  "\h create tab"          "\?"                 "\? variables"
+//!        │                    │                        │
+//!   sql_help ── lookup ──▶ commands::all()     slash_help   variables_help
+//!        │     (psql's 3 passes; list columns)    │              │
+//!        └────────────── appended to a String ────┴──────────────┘
 //! ```
 //!
 //! The texts are cor4's; what follows psql exactly is which commands exist,
@@ -23,8 +24,10 @@
 mod commands;
 mod lookup;
 mod slash;
+mod variables;
 
 pub use slash::{Expanded, ShellState, slash_help};
+pub use variables::variables_help;
 
 /// The width psql assumes when standard output is not a terminal (and
 /// so its size cannot be asked).
