@@ -14,7 +14,26 @@
 //! with [`Part::start`], the last with [`Part::stop`], as psql's
 //! `start_table` / `stop_table`.
 
+mod aligned;
+mod asciidoc;
+mod content;
+mod csv;
+mod html;
+mod json;
+mod latex;
+mod linestyle;
+mod text;
+mod troff;
+mod unaligned;
+mod vertical;
+mod width_table;
+
+#[cfg(test)]
+mod tests;
+
 use std::io::{self, Write};
+
+use content::Content;
 
 /// How a column's cells are aligned (psql: `l`, `r`, `c`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,7 +138,8 @@ pub struct PrintOptions {
     pub expanded: Expanded,
     /// `tuples_only`: no header, title or footer.
     pub tuples_only: bool,
-    /// `footer`: print the default `(N rows)` footer (and custom footers).
+    /// `footer`: print the default `(N rows)` footer. Custom footers
+    /// ([`PrintTable::footers`]) print either way, as in psql.
     pub default_footer: bool,
     /// `\pset title` for tables without one of their own.
     pub title: Option<String>,
@@ -198,13 +218,56 @@ impl Part {
     };
 }
 
+impl PrintOptions {
+    /// The width wrapped and auto-expanded output aim for; 0 for none.
+    fn target_width(&self) -> usize {
+        if self.columns > 0 {
+            self.columns
+        } else {
+            self.terminal_columns.unwrap_or(0)
+        }
+    }
+}
+
 /// Prints `table` (or one chunk of it) as psql would with `opts`.
+///
+/// The chunk is laid out in memory and written with one `write_all`. A
+/// row shorter than the headers is padded with NULLs and cells past the
+/// last header are ignored.
+///
+/// psql's pager is the caller's business, but one pager rule changes
+/// output. When psql prints a `FETCH_COUNT` result to stdout and the first
+/// chunk is full, it treats every chunk as going to a pager, terminal or
+/// not: `expanded auto` then prints expanded, and the target width is
+/// `$COLUMNS` or the terminal's even when `\pset columns` is 0. A caller
+/// doing the same passes [`Expanded::On`] and sets
+/// [`PrintOptions::terminal_columns`].
 pub fn print_table<W: Write + ?Sized>(
     out: &mut W,
     table: &PrintTable,
     opts: &PrintOptions,
     part: Part,
 ) -> io::Result<()> {
-    let _ = (out, table, opts, part);
-    Err(io::Error::other("print_table is not implemented yet"))
+    let mut buf = String::new();
+    let out_buf = &mut buf;
+    let c = || Content::new(table, opts, part);
+    match (opts.format, opts.expanded == Expanded::On) {
+        (Format::Json, _) => json::print(table, out_buf),
+        (Format::Aligned | Format::Wrapped, false) => aligned::print(&c(), out_buf),
+        (Format::Aligned | Format::Wrapped, true) => vertical::print(&c(), out_buf),
+        (Format::Unaligned, false) => unaligned::print(&c(), out_buf),
+        (Format::Unaligned, true) => unaligned::print_vertical(&c(), out_buf),
+        (Format::Csv, false) => csv::print(&c(), out_buf),
+        (Format::Csv, true) => csv::print_vertical(&c(), out_buf),
+        (Format::Html, false) => html::print(&c(), out_buf),
+        (Format::Html, true) => html::print_vertical(&c(), out_buf),
+        (Format::Asciidoc, false) => asciidoc::print(&c(), out_buf),
+        (Format::Asciidoc, true) => asciidoc::print_vertical(&c(), out_buf),
+        (Format::Latex, false) => latex::print(&c(), out_buf),
+        (Format::LatexLongtable, false) => latex::print_longtable(&c(), out_buf),
+        (Format::Latex | Format::LatexLongtable, true) => latex::print_vertical(&c(), out_buf),
+        (Format::TroffMs, false) => troff::print(&c(), out_buf),
+        (Format::TroffMs, true) => troff::print_vertical(&c(), out_buf),
+    }
+    out.write_all(buf.as_bytes())
 }
