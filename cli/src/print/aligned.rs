@@ -1,16 +1,18 @@
 //! The `aligned` and `wrapped` formats: psql's boxed table.
 //!
 //! ```text
-//!  border 0      border 1        border 2
-//!  a  b          a  | b          +----+----+
-//!  -- --         ---+---         | a  | b  |
-//!  1  x          1  | x          +----+----+
-//!                                | 1  | x  |
-//!                                +----+----+
+//!  border 0     border 1     border 2
+//!  a b           a | b       +---+---+
+//!  - -          ---+---      | a | b |
+//!  1 x           1 | x       +---+---+
+//!  (1 row)      (1 row)      | 1 | x |
+//!                            +---+---+
+//!                            (1 row)
 //! ```
 //!
-//! Column widths are those of the widest header or cell (of this chunk,
-//! when a result is printed in pieces). Headers are centred, cells of
+//! Every table ends with an empty line. Column widths are those of the
+//! widest header or cell (of this chunk, when a result is printed in
+//! pieces). Headers are centred, cells of
 //! right-aligned columns padded on the left. A value with newlines takes
 //! several lines, marked `+` (`↵` in unicode) at the right of every line
 //! but its last. `wrapped` narrows the columns whose widest value is far

@@ -12,7 +12,25 @@
 //! listing) and prints it with the session's [`PrintOptions`]. A result too
 //! large to hold (or `FETCH_COUNT`) is printed in several calls: the first
 //! with [`Part::start`], the last with [`Part::stop`], as psql's
-//! `start_table` / `stop_table`.
+//! `start_table` / `stop_table`. Each chunk is laid out on its own (an
+//! aligned chunk takes the widths of its own rows, as in psql), and the
+//! last one's `(N rows)` counts [`Part::prior_records`] too.
+//!
+//! | file | what |
+//! |---|---|
+//! | `content.rs` | the table as every format sees it: NULL text, digit grouping, default footer |
+//! | `text.rs`, `width_table.rs` | display widths, lines, escapes of control characters |
+//! | `linestyle.rs` | ascii, old-ascii and unicode rules |
+//! | `aligned.rs` | aligned and wrapped tables, `expanded auto` |
+//! | `vertical.rs` | expanded aligned and wrapped output |
+//! | `unaligned.rs`, `csv.rs`, `html.rs`, `asciidoc.rs`, `latex.rs`, `troff.rs` | the other psql formats, normal and expanded |
+//! | `json.rs` | cor4's own JSON lines |
+//! | `tests/` | psql 15.18's output for ~2,900 cases, and the corpus tables |
+//!
+//! `numericlocale` groups the integer digits of right-aligned values by
+//! three with `,`: psql takes separators from the C library's locale, and
+//! this is what it prints under the C and C.UTF-8 locales, the only ones
+//! cor4 reproduces.
 
 mod aligned;
 mod asciidoc;
@@ -43,7 +61,8 @@ pub enum Align {
     /// Right (numbers: int2/4/8, float4/8, numeric, oid, xid, xid8, cid,
     /// money).
     Right,
-    /// Centred (headers of aligned output).
+    /// Centred: psql never asks for it in a column; latex and troff-ms
+    /// write `c`, every other format aligns such a column left.
     Center,
 }
 
@@ -61,7 +80,10 @@ pub struct PrintTable {
     pub cells: Vec<Vec<Option<String>>>,
     /// `None`: psql's default footer, `(N rows)`, subject to
     /// [`PrintOptions::default_footer`]. `Some(lines)`: these footer lines
-    /// instead (the `\d` listings' "Indexes:" and the like).
+    /// instead (the `\d` listings' "Indexes:" and the like), printed even
+    /// with `\pset footer off`; an empty list prints none. Expanded output
+    /// prints only these, never `(N rows)` (except `(0 rows)` for an
+    /// empty result printed whole).
     pub footers: Option<Vec<String>>,
 }
 
@@ -87,7 +109,11 @@ pub enum Format {
     LatexLongtable,
     /// troff `-ms` tbl.
     TroffMs,
-    /// cor4's own: one JSON object per row (numbers unquoted).
+    /// cor4's own: one JSON object per row and line, `{"name":value,…}`.
+    /// Values are the cells' text as JSON strings and NULL is `null`; in a
+    /// right-aligned column a value that is a valid JSON number is written
+    /// unquoted. No header, title or footer; `numericlocale`, `expanded`
+    /// and `tuples_only` change nothing.
     Json,
 }
 
@@ -121,8 +147,10 @@ pub enum Expanded {
     Off,
     /// One record per block of `column | value` lines.
     On,
-    /// Expanded when the table would be wider than [`PrintOptions::columns`]
-    /// (or the terminal).
+    /// Expanded when an aligned or wrapped table of two or more columns
+    /// would be wider than the target width ([`PrintOptions::columns`],
+    /// else [`PrintOptions::terminal_columns`]); never without a target.
+    /// Other formats print normally.
     Auto,
 }
 
@@ -132,7 +160,10 @@ pub enum Expanded {
 pub struct PrintOptions {
     /// The format.
     pub format: Format,
-    /// 0, 1 (default) or 2 (psql accepts up to 3 for some formats).
+    /// 0, 1 (default) or 2. Aligned, wrapped and troff-ms treat more as
+    /// 2; latex and latex-longtable accept 3 (a rule under every row);
+    /// html writes the number as given; asciidoc draws neither frame nor
+    /// grid above 2.
     pub border: u8,
     /// Expanded display.
     pub expanded: Expanded,
@@ -168,7 +199,8 @@ pub struct PrintOptions {
     /// `\pset columns`: the width wrapped and auto-expanded output aim for;
     /// 0 means the terminal's width when printing to a terminal, else none.
     pub columns: usize,
-    /// The terminal's width when printing to one (`None`: not a terminal).
+    /// The terminal's width (psql: `$COLUMNS`, else the tty's) when
+    /// printing to a terminal or pager; `None` otherwise.
     pub terminal_columns: Option<usize>,
 }
 
@@ -230,6 +262,24 @@ impl PrintOptions {
 }
 
 /// Prints `table` (or one chunk of it) as psql would with `opts`.
+///
+/// ```
+/// use cor4_cli::print::{Align, Part, PrintOptions, PrintTable, print_table};
+///
+/// let table = PrintTable {
+///     headers: vec!["n".into(), "word".into()],
+///     aligns: vec![Align::Right, Align::Left],
+///     cells: vec![vec![Some("1".into()), Some("one".into())], vec![Some("22".into()), None]],
+///     ..PrintTable::default()
+/// };
+/// let mut out = Vec::new();
+/// print_table(&mut out, &table, &PrintOptions::default(), Part::WHOLE)?;
+/// assert_eq!(
+///     String::from_utf8(out)?,
+///     " n  | word \n----+------\n  1 | one\n 22 | \n(2 rows)\n\n"
+/// );
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 ///
 /// The chunk is laid out in memory and written with one `write_all`. A
 /// row shorter than the headers is padded with NULLs and cells past the

@@ -2,11 +2,11 @@
 //! `column | value` lines under a record line.
 //!
 //! ```text
-//!  border 0        border 1               border 2
-//!  * Record 1      -[ RECORD 1 ]-         +-[ RECORD 1 ]-+
-//!  a 1             a | 1                  | a | 1        |
-//!  b x             b | x                  | b | x        |
-//!                                         +---+----------+
+//!  border 0        border 1          border 2
+//!  * Record 1      -[ RECORD 1 ]     +-[ RECORD 1 ]-+
+//!  a 1             a | 1             | a | 1 |
+//!  b x             b | x             | b | x |
+//!                                    +---+---+
 //! ```
 //!
 //! The value column is as wide as the widest value, even when the record

@@ -106,6 +106,21 @@ pub(super) fn all_cases() -> Cases {
         &[("numericlocale", "on")],
         &[("border", BORDERS3)],
     );
+    // Digit grouping reaches every format (psql applies it before
+    // printing), but never the null string.
+    matrix(
+        &mut c,
+        "numericlocale",
+        &["numbers"],
+        &[("numericlocale", "on"), ("null", "1234567")],
+        &[
+            (
+                "format",
+                &["aligned", "wrapped", "unaligned", "csv", "html", "latex"],
+            ),
+            ("expanded", ON_OFF),
+        ],
+    );
     matrix(
         &mut c,
         "aligned",
@@ -401,6 +416,17 @@ pub(super) fn all_cases() -> Cases {
             );
         }
     }
+    matrix(
+        &mut c,
+        "chunked",
+        &["mixed", "menu"],
+        &[("fetch_count", "2"), ("linestyle", "unicode")],
+        &[
+            ("format", &["aligned", "wrapped"]),
+            ("border", BORDERS3),
+            ("expanded", ON_OFF),
+        ],
+    );
     matrix(
         &mut c,
         "chunked",

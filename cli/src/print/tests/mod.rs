@@ -341,6 +341,11 @@ fn troff_ms_matches_psql() {
 }
 
 #[test]
+fn numericlocale_matches_psql() {
+    check("numericlocale");
+}
+
+#[test]
 fn chunked_matches_psql() {
     check("chunked");
 }
