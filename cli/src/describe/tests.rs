@@ -1,0 +1,1 @@
+//! Development tests against a live PostgreSQL.
