@@ -9,10 +9,9 @@
 //!      messages ("Did not find any relation named …")
 //! ```
 //!
-//! Listings (`\dt`, `\df`, …) are printed like query results: alignment by
-//! column type, NULL cells as the user's `\pset null`. The one-object
-//! descriptions (`\d NAME`) build their cells from text, so a missing value
-//! is an empty string there, never NULL — as psql does.
+//! Listings (`\dt`, `\df`, …) are printed like query results, aligned by
+//! column type. No cell is ever NULL: psql 15 prints its catalog results
+//! without the user's `\pset null`, and builds `\d NAME` from text.
 //!
 //! | file | commands |
 //! | --- | --- |

@@ -75,16 +75,22 @@ pub(crate) fn align_for(oid: u32) -> Align {
     }
 }
 
-/// A result printed as psql's `printQuery` prints it: headers from the
-/// column names, alignment from the types, NULL cells left as NULL (so the
-/// user's `\pset null` shows), default footer.
+/// A result printed as psql 15's listings print it: headers from the
+/// column names, alignment from the types, default footer. NULL cells
+/// become empty strings: psql's describe commands print their results
+/// with no null string, whatever `\pset null` says.
 pub(crate) fn listing(title: &str, result: QueryResult) -> PrintTable {
     let aligns = result.types.iter().map(|t| align_for(*t)).collect();
+    let cells = result
+        .rows
+        .into_iter()
+        .map(|row| row.into_iter().map(|c| Some(c.unwrap_or_default())).collect())
+        .collect();
     PrintTable {
         title: Some(title.to_owned()),
         headers: result.columns,
         aligns,
-        cells: result.rows,
+        cells,
         footers: None,
     }
 }

@@ -1,1 +1,0 @@
-//! Development tests against a live PostgreSQL.
