@@ -238,7 +238,7 @@ pub(super) async fn publications(cx: &mut Ctx<'_>, pattern: Option<&str>, verbos
                     .map(|c| Some(c.clone().unwrap_or_default()))
                     .collect(),
             ],
-            footers: Some(footers),
+            footers: (!footers.is_empty()).then_some(footers),
         });
     }
     Ok(())

@@ -148,7 +148,7 @@ pub(super) async fn parsers(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bo
                  FROM pg_catalog.ts_token_type({oid}::pg_catalog.oid) t\nORDER BY 1;"
             ))
             .await?;
-        cx.table(bare(format!("Token types for parser {name}"), result));
+        cx.table(listing(&format!("Token types for parser {name}"), result));
     }
     Ok(())
 }

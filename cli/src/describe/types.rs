@@ -47,11 +47,14 @@ pub(super) async fn data_types(
         .and(
             "(t.typrelid = 0 OR (SELECT c.relkind = 'c' FROM pg_catalog.pg_class c \
              WHERE c.oid = t.typrelid))",
-        )
-        .and(
+        );
+    // Array types only when the pattern asks for them with "[]".
+    if !pattern.is_some_and(|p| p.contains("[]")) {
+        sql.and(
             "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type el \
              WHERE el.oid = t.typelem AND el.typarray = t.oid)",
         );
+    }
     if !system && pattern.is_none() {
         sql.and(NOT_SYSTEM);
     }

@@ -178,10 +178,8 @@ pub(super) async fn footers(
                     entry.push(' ');
                     entry.push_str(text(row, 3));
                 }
-                match text(row, 1) {
-                    "p" | "I" => entry.push_str(", PARTITIONED"),
-                    "f" => entry.push_str(", FOREIGN"),
-                    _ => {}
+                if matches!(text(row, 1), "p" | "I") {
+                    entry.push_str(", PARTITIONED");
                 }
                 if truth(row, 2) {
                     entry.push_str(" (DETACH PENDING)");

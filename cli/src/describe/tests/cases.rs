@@ -326,7 +326,7 @@ const BOTH: &str = r#"
 \d pg_toast.pg_toast_2619_index
 \dS+ pg_class
 \dtS+ pg_class
-SET search_path = z57_no_such_schema
+SET search_path = z57_no_such_schema;
 \d
 \dt
 \dv
@@ -334,7 +334,7 @@ SET search_path = z57_no_such_schema
 \d z57_lower
 \d describe_test.z57_lower
 \dt describe_test.*z57*
-RESET search_path
+RESET search_path;
 "#;
 
 /// Commands that need the superuser.
