@@ -89,9 +89,9 @@ pub(crate) fn parse(pattern: &str, force_escape: bool) -> Parsed {
                 first_literal.push('$');
             }
         } else {
-            if (in_quotes || force_escape) && "|*+?()[]{}.^$\\".contains(ch) {
-                cur.push('\\');
-            } else if ch == '[' && chars.peek() == Some(&']') {
+            let special = (in_quotes || force_escape) && "|*+?()[]{}.^$\\".contains(ch);
+            let array_brackets = ch == '[' && chars.peek() == Some(&']');
+            if special || array_brackets {
                 cur.push('\\');
             }
             cur.push(ch);

@@ -84,7 +84,11 @@ pub(crate) fn listing(title: &str, result: QueryResult) -> PrintTable {
     let cells = result
         .rows
         .into_iter()
-        .map(|row| row.into_iter().map(|c| Some(c.unwrap_or_default())).collect())
+        .map(|row| {
+            row.into_iter()
+                .map(|c| Some(c.unwrap_or_default()))
+                .collect()
+        })
         .collect();
     PrintTable {
         title: Some(title.to_owned()),

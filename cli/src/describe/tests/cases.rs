@@ -381,7 +381,10 @@ async fn compare(base: &str, user: &str, list: &[&str]) -> (usize, Vec<String>) 
         } else {
             diffs.push(format!(
                 "[{user}] {line}\n--- psql\n{}{:?}\n--- ours\n{}{:?}\n",
-                psql_printed.stdout.replace('\u{1e}', "\n").replace('\u{1f}', "|"),
+                psql_printed
+                    .stdout
+                    .replace('\u{1e}', "\n")
+                    .replace('\u{1f}', "|"),
                 psql_printed.errors,
                 mine.stdout.replace('\u{1e}', "\n").replace('\u{1f}', "|"),
                 mine.errors

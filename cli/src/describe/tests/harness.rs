@@ -51,7 +51,10 @@ impl Live {
 
     /// Runs `sql` (statements separated by semicolons).
     pub(super) async fn batch(&self, sql: &str) -> Result<(), String> {
-        self.client.batch_execute(sql).await.map_err(|e| format!("{e:?}"))
+        self.client
+            .batch_execute(sql)
+            .await
+            .map_err(|e| format!("{e:?}"))
     }
 
     async fn fetch(&mut self, sql: &str) -> Result<QueryResult, CatalogError> {
@@ -60,8 +63,16 @@ impl Live {
             None => CatalogError::ConnectionLost,
         };
         let statement = self.client.prepare(sql).await.map_err(message)?;
-        let types = statement.columns().iter().map(|c| c.type_().oid()).collect();
-        let columns = statement.columns().iter().map(|c| c.name().to_owned()).collect();
+        let types = statement
+            .columns()
+            .iter()
+            .map(|c| c.type_().oid())
+            .collect();
+        let columns = statement
+            .columns()
+            .iter()
+            .map(|c| c.name().to_owned())
+            .collect();
         let messages = self.client.simple_query(sql).await.map_err(message)?;
         let rows = messages
             .iter()
@@ -205,7 +216,9 @@ pub(super) async fn ours(live: &mut Live, line: &str) -> Printed {
 pub(super) fn psql(conninfo: &str, lines: &[&str]) -> Result<Vec<Printed>, String> {
     let mut script = String::new();
     for (i, line) in lines.iter().enumerate() {
-        script.push_str(&format!("\\echo ===CASE {i}===\n\\warn ===CASE {i}===\n{line}\n"));
+        script.push_str(&format!(
+            "\\echo ===CASE {i}===\n\\warn ===CASE {i}===\n{line}\n"
+        ));
     }
     let dir = std::env::temp_dir().join(format!("cor4-describe-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -213,7 +226,16 @@ pub(super) fn psql(conninfo: &str, lines: &[&str]) -> Result<Vec<Printed>, Strin
     std::fs::write(&file, script).map_err(|e| e.to_string())?;
     let program = std::env::var("COR4_DESCRIBE_TEST_PSQL").unwrap_or_else(|_| "psql".to_owned());
     let output = Command::new(program)
-        .args(["-X", "-A", "-F", FS, "-R", RS, "-P", &format!("null={NULL}")])
+        .args([
+            "-X",
+            "-A",
+            "-F",
+            FS,
+            "-R",
+            RS,
+            "-P",
+            &format!("null={NULL}"),
+        ])
         .args(["-d", conninfo, "-f"])
         .arg(&file)
         .output()
@@ -241,12 +263,13 @@ pub(super) fn psql(conninfo: &str, lines: &[&str]) -> Result<Vec<Printed>, Strin
         };
         // "psql:FILE:LINE: error: msg" or "psql:FILE:LINE: ERROR:  msg";
         // continuation lines (DETAIL, LINE …) have no prefix.
-        match l.strip_prefix("psql:").and_then(|r| r.splitn(3, ':').nth(2)) {
-            Some(msg) => {
-                let msg = msg.trim_start();
-                case.errors.push(msg.strip_prefix("error: ").unwrap_or(msg).to_owned());
-            }
-            None => {}
+        if let Some(msg) = l
+            .strip_prefix("psql:")
+            .and_then(|r| r.splitn(3, ':').nth(2))
+        {
+            let msg = msg.trim_start();
+            case.errors
+                .push(msg.strip_prefix("error: ").unwrap_or(msg).to_owned());
         }
     }
     Ok(cases)
