@@ -230,6 +230,14 @@ const BOTH: &str = r#"
 \dAo btree y56*
 \db pg_default
 \db
+\db dt_*
+\d+ q48_scratch_k
+\d+ q48_client
+\d dt_far_mv
+\d+ dt_far_mv
+\dS
+\dvS
+\dE+ *.*
 \dy
 \dy+
 \dRp
@@ -355,10 +363,30 @@ fn lines(list: &str) -> Vec<&str> {
     list.lines().filter(|l| !l.trim().is_empty()).collect()
 }
 
+/// How psql runs: plain, or quiet with the table access method and
+/// compression hidden.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Plain,
+    QuietHidden,
+}
+
 /// Runs `list` as `user` both ways; returns (identical, mismatches).
-async fn compare(base: &str, user: &str, list: &[&str]) -> (usize, Vec<String>) {
+async fn compare(base: &str, user: &str, list: &[&str], mode: Mode) -> (usize, Vec<String>) {
     let conninfo = format!("{base} user={user} options='-c search_path=describe_test'");
-    let theirs = match psql(&conninfo, list) {
+    let quiet = mode == Mode::QuietHidden;
+    let extra: &[&str] = if quiet {
+        &[
+            "-q",
+            "-v",
+            "HIDE_TABLEAM=on",
+            "-v",
+            "HIDE_TOAST_COMPRESSION=on",
+        ]
+    } else {
+        &[]
+    };
+    let theirs = match psql(&conninfo, list, extra) {
         Ok(t) => t,
         Err(e) => panic!("psql failed: {e}"),
     };
@@ -366,6 +394,7 @@ async fn compare(base: &str, user: &str, list: &[&str]) -> (usize, Vec<String>) 
         Ok(l) => l,
         Err(e) => panic!("{e}"),
     };
+    live.hide = quiet;
     let mut same = 0;
     let mut diffs = Vec::new();
     for (line, psql_printed) in list.iter().zip(theirs) {
@@ -375,12 +404,12 @@ async fn compare(base: &str, user: &str, list: &[&str]) -> (usize, Vec<String>) 
             }
             continue;
         }
-        let mine: Printed = ours(&mut live, line).await;
+        let mine: Printed = ours(&mut live, line, quiet).await;
         if mine == psql_printed {
             same += 1;
         } else {
             diffs.push(format!(
-                "[{user}] {line}\n--- psql\n{}{:?}\n--- ours\n{}{:?}\n",
+                "[{user} {mode:?}] {line}\n--- psql\n{}{:?}\n--- ours\n{}{:?}\n",
                 psql_printed
                     .stdout
                     .replace('\u{1e}', "\n")
@@ -408,7 +437,35 @@ async fn catalog_commands_print_what_psql_prints() {
         Ok(a) => a,
         Err(e) => panic!("{e}"),
     };
-    let fixture = include_str!("fixture.sql").replace("{{role}}", &role);
+    let mut fixture = include_str!("fixture.sql").replace("{{role}}", &role);
+    // Tablespaces cannot be created or dropped inside the fixture's
+    // implicit transaction.
+    let solo = [
+        "SET client_min_messages = warning",
+        "DROP SCHEMA IF EXISTS describe_test CASCADE",
+        "DROP TABLESPACE IF EXISTS dt_space",
+    ];
+    for sql in solo {
+        if let Err(e) = admin.batch(sql).await {
+            panic!("{sql}: {e}");
+        }
+    }
+    let tablespace = std::env::var("COR4_DESCRIBE_TEST_TABLESPACE").ok();
+    if let Some(dir) = &tablespace {
+        let sql = format!("CREATE TABLESPACE dt_space LOCATION '{dir}'");
+        if let Err(e) = admin.batch(&sql).await {
+            panic!("{sql}: {e}");
+        }
+    }
+    if tablespace.is_some() {
+        fixture.push_str(
+            "SET search_path = describe_test;\n\
+             ALTER TABLE describe_test.q48_scratch SET TABLESPACE dt_space;\n\
+             CREATE INDEX q48_scratch_k ON describe_test.q48_scratch (k) TABLESPACE dt_space;\n\
+             ALTER INDEX describe_test.q48_client_pkey SET TABLESPACE dt_space;\n\
+             CREATE MATERIALIZED VIEW describe_test.dt_far_mv TABLESPACE dt_space AS SELECT 1 AS one;\n",
+        );
+    }
     if let Err(e) = admin.batch(&fixture).await {
         panic!("fixture: {e}");
     }
@@ -418,8 +475,13 @@ async fn catalog_commands_print_what_psql_prints() {
     let mut total = 0;
     let mut same = 0;
     let mut diffs = Vec::new();
-    for (user, list) in [(role.as_str(), &both), ("postgres", &supers)] {
-        let (n, mut d) = compare(&base, user, list).await;
+    let runs = [
+        (role.as_str(), &both, Mode::Plain),
+        ("postgres", &supers, Mode::Plain),
+        (role.as_str(), &both, Mode::QuietHidden),
+    ];
+    for (user, list, mode) in runs {
+        let (n, mut d) = compare(&base, user, list, mode).await;
         total += n + d.len();
         same += n;
         diffs.append(&mut d);

@@ -20,6 +20,8 @@ pub(super) struct Live {
     version: u32,
     /// Errors "printed" by the session, as psql prints them.
     printed: Vec<String>,
+    /// `HIDE_TABLEAM` and `HIDE_TOAST_COMPRESSION`.
+    pub(super) hide: bool,
 }
 
 impl Live {
@@ -46,6 +48,7 @@ impl Live {
             client,
             version,
             printed: Vec::new(),
+            hide: false,
         })
     }
 
@@ -108,6 +111,14 @@ impl Catalog for Live {
 
     fn server_version_num(&self) -> u32 {
         self.version
+    }
+
+    fn hide_tableam(&self) -> bool {
+        self.hide
+    }
+
+    fn hide_toast_compression(&self) -> bool {
+        self.hide
     }
 }
 
@@ -195,9 +206,9 @@ pub(super) struct Printed {
 }
 
 /// Runs one command through [`run`].
-pub(super) async fn ours(live: &mut Live, line: &str) -> Printed {
+pub(super) async fn ours(live: &mut Live, line: &str, quiet: bool) -> Printed {
     live.printed.clear();
-    let outcome = run(&parse(line), live, false).await;
+    let outcome = run(&parse(line), live, quiet).await;
     let mut printed = Printed::default();
     for output in outcome.outputs {
         match output {
@@ -213,7 +224,7 @@ pub(super) async fn ours(live: &mut Live, line: &str) -> Printed {
 }
 
 /// Runs every command in one psql process and splits its output by case.
-pub(super) fn psql(conninfo: &str, lines: &[&str]) -> Result<Vec<Printed>, String> {
+pub(super) fn psql(conninfo: &str, lines: &[&str], extra: &[&str]) -> Result<Vec<Printed>, String> {
     let mut script = String::new();
     for (i, line) in lines.iter().enumerate() {
         script.push_str(&format!(
@@ -236,6 +247,7 @@ pub(super) fn psql(conninfo: &str, lines: &[&str]) -> Result<Vec<Printed>, Strin
             "-P",
             &format!("null={NULL}"),
         ])
+        .args(extra)
         .args(["-d", conninfo, "-f"])
         .arg(&file)
         .output()
