@@ -1,7 +1,7 @@
 //! The cases: every catalog command with patterns, `S` and `+`, run as the
 //! ordinary role and as the superuser.
 
-use super::harness::{Live, Printed, ours, psql};
+use super::harness::{Live, Printed, ours, ours_fails, psql, psql_fails};
 
 /// Commands run as both users. Lines without a backslash are SQL run on
 /// both sides (their output is not compared).
@@ -358,6 +358,55 @@ const SUPER: &str = r#"
 \dn+
 "#;
 
+/// Commands whose success or failure (for `ON_ERROR_STOP`) is compared.
+const STATUS: &[&str] = &[
+    r"\d nosuch",
+    r"\dt nosuch",
+    r"\dt a.b.c.d",
+    r"\d x.y.z",
+    r"\dx+ nosuch",
+    r"\df+ v53_add",
+    r"\dfx v53_add",
+    r"\sf nosuch",
+    r"\sf",
+    r"\sv x55_open",
+    r"\sv w54_recent",
+    r"\dRp+ nosuch",
+    r"\dF+ nosuch",
+    r"\dFp+ nosuch",
+    r"\d q48_client",
+    r"\drds nosuch",
+    r"\dn a.b",
+    r"\dP nosuch",
+    r"\dconfig a.b.c.d",
+];
+
+/// Compares success and failure of [`STATUS`] as `user`.
+async fn compare_status(base: &str, user: &str) -> (usize, Vec<String>) {
+    let conninfo = format!("{base} user={user} options='-c search_path=describe_test'");
+    let mut live = match Live::connect(&conninfo).await {
+        Ok(l) => l,
+        Err(e) => panic!("{e}"),
+    };
+    let mut same = 0;
+    let mut diffs = Vec::new();
+    for line in STATUS {
+        let theirs = match psql_fails(&conninfo, line) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let mine = ours_fails(&mut live, line).await;
+        if theirs == mine {
+            same += 1;
+        } else {
+            diffs.push(format!(
+                "[{user} status] {line}: psql failed {theirs}, ours {mine}"
+            ));
+        }
+    }
+    (same, diffs)
+}
+
 /// The lines of a case list.
 fn lines(list: &str) -> Vec<&str> {
     list.lines().filter(|l| !l.trim().is_empty()).collect()
@@ -486,6 +535,10 @@ async fn catalog_commands_print_what_psql_prints() {
         same += n;
         diffs.append(&mut d);
     }
+    let (n, mut d) = compare_status(&base, &role).await;
+    total += n + d.len();
+    same += n;
+    diffs.append(&mut d);
     eprintln!("{same} of {total} catalog command cases identical to psql");
     if let Ok(path) = std::env::var("COR4_DESCRIBE_TEST_DIFFS") {
         let _ = std::fs::write(path, diffs.join("\n"));

@@ -223,6 +223,22 @@ pub(super) async fn ours(live: &mut Live, line: &str, quiet: bool) -> Printed {
     printed
 }
 
+/// Whether psql fails running `line` alone with `-c` (exit status 1).
+pub(super) fn psql_fails(conninfo: &str, line: &str) -> Result<bool, String> {
+    let program = std::env::var("COR4_DESCRIBE_TEST_PSQL").unwrap_or_else(|_| "psql".to_owned());
+    let status = Command::new(program)
+        .args(["-X", "-q", "-d", conninfo, "-c", line])
+        .output()
+        .map_err(|e| format!("psql: {e}"))?
+        .status;
+    Ok(!status.success())
+}
+
+/// Whether [`run`] reports `line` as failed.
+pub(super) async fn ours_fails(live: &mut Live, line: &str) -> bool {
+    run(&parse(line), live, true).await.failed
+}
+
 /// Runs every command in one psql process and splits its output by case.
 pub(super) fn psql(conninfo: &str, lines: &[&str], extra: &[&str]) -> Result<Vec<Printed>, String> {
     let mut script = String::new();
