@@ -2,8 +2,8 @@
 //! `exec_command_d` and friends, letter by letter.
 
 use super::{
-    Ctx, Describe, Done, access, details, foreign, functions, objects, relations, source,
-    textsearch, types,
+    Ctx, Describe, Done, access, comments, details, foreign, functions, objects, opclass,
+    relations, source, textsearch, types,
 };
 
 /// A catalog command, as psql 15 recognises it from its name.
@@ -219,16 +219,16 @@ pub(super) async fn run(cx: &mut Ctx<'_>, describe: &Describe) -> Done {
         Kind::Relations => relations::list(cx, rest, p, verbose, system).await,
         Kind::Partitioned => relations::partitioned(cx, rest2, p, verbose).await,
         Kind::Aggregates => functions::aggregates(cx, p, verbose, system).await,
-        Kind::AccessMethods => objects::access_methods(cx, p, verbose).await,
-        Kind::OpClasses => objects::opclasses(cx, p, p2, verbose).await,
-        Kind::OpFamilies => objects::opfamilies(cx, p, p2, verbose).await,
-        Kind::AmOperators => objects::am_operators(cx, p, p2, verbose, system).await,
-        Kind::AmFunctions => objects::am_functions(cx, p, p2, verbose).await,
+        Kind::AccessMethods => opclass::access_methods(cx, p, verbose).await,
+        Kind::OpClasses => opclass::opclasses(cx, p, p2, verbose).await,
+        Kind::OpFamilies => opclass::opfamilies(cx, p, p2, verbose).await,
+        Kind::AmOperators => opclass::am_operators(cx, p, p2, verbose, system).await,
+        Kind::AmFunctions => opclass::am_functions(cx, p, p2, verbose).await,
         Kind::Tablespaces => access::tablespaces(cx, p, verbose).await,
         Kind::Conversions => objects::conversions(cx, p, verbose, system).await,
         Kind::Config => objects::config(cx, p, verbose, system).await,
         Kind::Casts => objects::casts(cx, p, verbose).await,
-        Kind::Comments => objects::comments(cx, p, system).await,
+        Kind::Comments => comments::comments(cx, p, system).await,
         Kind::DefaultPrivileges => access::default_privileges(cx, p).await,
         Kind::Domains => types::domains(cx, p, verbose, system).await,
         Kind::Functions => {

@@ -21,11 +21,14 @@
 //! | `functions.rs` | `\df \da \do` |
 //! | `source.rs` | `\sf \sv` |
 //! | `access.rs` | `\dp \z \ddp \dn \du \dg \l \db \drds` |
-//! | `objects.rs` | `\dx \dL \dA… \dC \dc \dd \dO \dy \dX \dconfig \dl` |
+//! | `objects.rs` | `\dx \dL \dC \dc \dO \dy \dX \dconfig \dl` |
+//! | `opclass.rs` | `\dA \dAc \dAf \dAo \dAp` |
+//! | `comments.rs` | `\dd` |
 //! | `foreign.rs` | `\des \det \deu \dew \dRp \dRs` |
 //! | `textsearch.rs` | `\dF \dFd \dFp \dFt` |
 
 mod access;
+mod comments;
 mod details;
 mod dispatch;
 mod foreign;

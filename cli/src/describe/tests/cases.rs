@@ -334,6 +334,52 @@ const BOTH: &str = r#"
 \d pg_toast.pg_toast_2619_index
 \dS+ pg_class
 \dtS+ pg_class
+\dt (z57|q48)_*
+\df v53_(add|neg)
+\dT "u52_mood"
+\dT+ u52_point3
+\df v53_add "integer"
+\dt DESCRIBE_TEST.Z57_LOWER
+\dt "describe_test"."z57_lower"
+\d "describe_test.z57_lower"
+\dn describe*
+\dn+ describe*
+\do +
+\do *
+\do+ * int4 int4
+\do - int4
+\dfS v53*
+\dAf
+\dAc
+\dA+
+\ddS
+\dgS dt*
+\duS+ dt_admin
+\dt *.*
+\d *.q48_c*
+\d+ r49_*
+\dm+
+\dv+
+\ds+
+\dE+ *
+\dx+
+\dF+
+\dFd+
+\dFt+
+\dy dt_*
+\dRp dt_*
+\des+ dt*
+\dew+ dt*
+\deu+ dt*
+\det+ dt*
+\dl+
+\dP+
+\dPn+
+\dPin+
+\dPtn+
+\dconfig+ work_mem
+\dconfig *float*
+\dconfig "extra_float_digits"
 SET search_path = z57_no_such_schema;
 \d
 \dt
