@@ -241,6 +241,8 @@ const BOTH: &str = r#"
 \dy
 \dy+
 \dRp
+\dRs+
+\dRs
 \dE
 \dE+
 \dew
