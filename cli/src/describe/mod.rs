@@ -2,7 +2,7 @@
 //! with output identical to psql's.
 //!
 //! ```text
-//!  "\dt+ public.*" ──parse──▶ Describe { command, patterns, plus, system }
+//!  "\dt+ public.*" ──session lexer──▶ Describe { command: "dt+", args: ["public.*"] }
 //!        run(describe, &mut dyn Catalog) ──SQL──▶ PostgreSQL (via the session)
 //!            ◀── rows ──  builds PrintTables exactly as psql's describe.c
 //!  ──▶ Vec<Output>: tables to print with the session's \pset options, and
@@ -12,6 +12,15 @@
 //! Listings (`\dt`, `\df`, …) are printed like query results, aligned by
 //! column type. No cell is ever NULL: psql 15 prints its catalog results
 //! without the user's `\pset null`, and builds `\d NAME` from text.
+//!
+//! A footer is one psql footer and may hold newlines (policies, rules,
+//! view definitions); a title may too (`\dF+`). `Some(vec![])` footers
+//! mean none at all, not even `(N rows)`.
+//!
+//! The session must implement [`Catalog::query_silent`] (for `\sf`/`\sv`)
+//! and should implement [`Catalog::database`] (else a `db.schema.name`
+//! pattern costs a query psql does not send), and pass each command at
+//! most [`max_args`] arguments, warning about the rest as psql does.
 //!
 //! | file | commands |
 //! | --- | --- |
