@@ -13,6 +13,8 @@
 mod app;
 pub mod audit;
 pub mod config;
+#[doc(hidden)]
+pub mod fuzz_hooks;
 pub mod pg_embedded;
 pub mod pgwire;
 pub mod relay;

@@ -655,4 +655,6 @@ impl ResultHead {
 }
 
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 pub(crate) mod tests;

@@ -47,7 +47,7 @@
 
 mod error;
 mod extended;
-mod message;
+pub(crate) mod message;
 mod socket;
 mod startup;
 #[cfg(test)]
