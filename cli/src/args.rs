@@ -1,22 +1,117 @@
-//! The command line, psql's flags where psql has them.
+//! The command line: psql 15's options, with the same letters and
+//! meanings, plus a few of cor4's own (`--json`, `--timing`,
+//! `--no-pager`, `--on-error-stop`).
 
 use std::path::PathBuf;
 
 use clap::{ArgAction, CommandFactory, FromArgMatches, Parser};
 
-use crate::settings::{Format, Settings};
-
 /// `cor4`: the interactive shell for the cor4 proxy.
-#[derive(Debug, Clone, Parser)]
+#[derive(Debug, Clone, Default, Parser)]
 #[command(
     name = "cor4",
     version,
-    about = "The interactive shell for the cor4 encrypted SQL proxy, with psql's conventions.",
-    disable_help_flag = true
+    about = "cor4 is the interactive terminal of the cor4 encrypted SQL proxy, with psql's conventions.",
+    disable_help_flag = true,
+    disable_version_flag = true
 )]
 pub struct Args {
+    /// Run only single command (SQL or internal) and exit; repeatable, run
+    /// in the order given, mixed with -f.
+    #[arg(short = 'c', long = "command", value_name = "COMMAND", action = ArgAction::Append)]
+    pub command: Vec<String>,
+    /// Database name to connect to (the proxy serves one).
+    #[arg(short = 'd', long = "dbname", value_name = "DBNAME")]
+    pub dbname: Option<String>,
+    /// Execute commands from file (`-` for stdin), then exit; repeatable.
+    #[arg(short = 'f', long = "file", value_name = "FILENAME", action = ArgAction::Append)]
+    pub file: Vec<PathBuf>,
+    /// List available databases, then exit.
+    #[arg(short = 'l', long = "list")]
+    pub list: bool,
+    /// Set psql variable NAME to VALUE (`-v NAME` unsets it).
+    #[arg(short = 'v', long = "set", visible_alias = "variable", value_name = "NAME=VALUE", action = ArgAction::Append)]
+    pub set: Vec<String>,
+    /// Output version information, then exit.
+    #[arg(short = 'V', long = "version")]
+    pub version: bool,
+    /// Do not read the startup file (~/.cor4rc).
+    #[arg(short = 'X', long = "no-psqlrc")]
+    pub no_psqlrc: bool,
+    /// Execute as a single transaction (with -c or -f).
+    #[arg(short = '1', long = "single-transaction")]
+    pub single_transaction: bool,
+    /// Show this help, then exit (`--help=commands`, `--help=variables`).
+    #[arg(short = '?', long = "help", value_name = "TOPIC", num_args = 0..=1, default_missing_value = "options")]
+    pub help: Option<String>,
+    /// Echo all input from script.
+    #[arg(short = 'a', long = "echo-all")]
+    pub echo_all: bool,
+    /// Echo failed commands.
+    #[arg(short = 'b', long = "echo-errors")]
+    pub echo_errors: bool,
+    /// Echo commands sent to server.
+    #[arg(short = 'e', long = "echo-queries")]
+    pub echo_queries: bool,
+    /// Display queries that internal commands generate.
+    #[arg(short = 'E', long = "echo-hidden")]
+    pub echo_hidden: bool,
+    /// Send a session log (the queries) to file.
+    #[arg(short = 'L', long = "log-file", value_name = "FILENAME")]
+    pub log_file: Option<PathBuf>,
+    /// Disable enhanced command line editing.
+    #[arg(short = 'n', long = "no-readline")]
+    pub no_readline: bool,
+    /// Send query results to file (or |pipe).
+    #[arg(short = 'o', long = "output", value_name = "FILENAME")]
+    pub output: Option<String>,
+    /// Run quietly (no messages, only query output).
+    #[arg(short = 'q', long = "quiet")]
+    pub quiet: bool,
+    /// Single-step mode (confirm each query).
+    #[arg(short = 's', long = "single-step")]
+    pub single_step: bool,
+    /// Single-line mode (end of line terminates SQL command).
+    #[arg(short = 'S', long = "single-line")]
+    pub single_line: bool,
+    /// Unaligned table output mode.
+    #[arg(short = 'A', long = "no-align")]
+    pub no_align: bool,
+    /// CSV (Comma-Separated Values) table output mode.
+    #[arg(long)]
+    pub csv: bool,
+    /// One JSON object per row (cor4's own format).
+    #[arg(long)]
+    pub json: bool,
+    /// Field separator for unaligned output (default: "|").
+    #[arg(short = 'F', long = "field-separator", value_name = "STRING")]
+    pub field_separator: Option<String>,
+    /// HTML table output mode.
+    #[arg(short = 'H', long = "html")]
+    pub html: bool,
+    /// Set printing option VAR to ARG (see \pset command).
+    #[arg(short = 'P', long = "pset", value_name = "VAR[=ARG]", action = ArgAction::Append)]
+    pub pset: Vec<String>,
+    /// Record separator for unaligned output (default: newline).
+    #[arg(short = 'R', long = "record-separator", value_name = "STRING")]
+    pub record_separator: Option<String>,
+    /// Print rows only.
+    #[arg(short = 't', long = "tuples-only")]
+    pub tuples_only: bool,
+    /// Set HTML table tag attributes (e.g., width, border).
+    #[arg(short = 'T', long = "table-attr", value_name = "TEXT")]
+    pub table_attr: Option<String>,
+    /// Turn on expanded table output.
+    #[arg(short = 'x', long = "expanded")]
+    pub expanded: bool,
+    /// Set field separator for unaligned output to zero byte.
+    #[arg(short = 'z', long = "field-separator-zero")]
+    pub field_separator_zero: bool,
+    /// Set record separator for unaligned output to zero byte.
+    #[arg(short = '0', long = "record-separator-zero")]
+    pub record_separator_zero: bool,
     /// Proxy host [env: COR4_HOST] [default: 127.0.0.1].
-    #[arg(short = 'h', long, value_name = "HOST")]
+    #[arg(short = 'h', long, value_name = "HOSTNAME")]
     pub host: Option<String>,
     /// Proxy port [env: COR4_PORT] [default: 7654].
     #[arg(short = 'p', long, value_name = "PORT")]
@@ -24,71 +119,29 @@ pub struct Args {
     /// User name [env: COR4_USER] [default: $USER].
     #[arg(
         short = 'U',
-        long = "user",
-        visible_alias = "username",
-        value_name = "USER"
+        long = "username",
+        visible_alias = "user",
+        value_name = "USERNAME"
     )]
     pub user: Option<String>,
-    /// Never prompt for a password (fail when none is in COR4_PASSWORD).
+    /// Never prompt for password.
     #[arg(short = 'w', long = "no-password")]
     pub no_password: bool,
-    /// Always prompt for a password, even if COR4_PASSWORD is set.
+    /// Force password prompt (should happen automatically).
     #[arg(short = 'W', long = "password", conflicts_with = "no_password")]
     pub force_password: bool,
-    /// Run one command (SQL or a meta-command) and exit; repeatable, run in
-    /// the order given, mixed with -f.
-    #[arg(short = 'c', long = "command", value_name = "COMMAND", action = ArgAction::Append)]
-    pub command: Vec<String>,
-    /// Run the commands in FILE (`-` for stdin) and exit; repeatable.
-    #[arg(short = 'f', long = "file", value_name = "FILE", action = ArgAction::Append)]
-    pub file: Vec<PathBuf>,
-    /// Send query results to FILE.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// Comma-separated values output, byte for byte psql's --csv.
-    #[arg(long, conflicts_with_all = ["json", "no_align"])]
-    pub csv: bool,
-    /// One JSON object per row.
-    #[arg(long, conflicts_with = "no_align")]
-    pub json: bool,
-    /// Unaligned output (fields separated by -F, default `|`).
-    #[arg(short = 'A', long = "no-align")]
-    pub no_align: bool,
-    /// Print rows only: no header, no footer.
-    #[arg(short = 't', long = "tuples-only")]
-    pub tuples_only: bool,
-    /// Expanded output: one line per column.
-    #[arg(short = 'x', long = "expanded")]
-    pub expanded: bool,
-    /// Field separator for unaligned output.
-    #[arg(short = 'F', long = "field-separator", value_name = "STRING")]
-    pub field_separator: Option<String>,
-    /// Output option as with \pset: `null=STR`, `format=aligned|unaligned|csv|json`,
-    /// `pager=on|off`, `tuples_only=on|off`, `expanded=on|off`, `fieldsep=STR`.
-    #[arg(short = 'P', long = "pset", value_name = "VAR[=ARG]", action = ArgAction::Append)]
-    pub pset: Vec<String>,
-    /// Set a variable; `ON_ERROR_STOP=1` is the one cor4 knows.
-    #[arg(short = 'v', long = "set", visible_alias = "variable", value_name = "NAME=VALUE", action = ArgAction::Append)]
-    pub set: Vec<String>,
-    /// Stop at the first failing statement (psql's -v ON_ERROR_STOP=1).
-    #[arg(long = "on-error-stop")]
-    pub on_error_stop: bool,
     /// Print each statement's run time (\timing on).
     #[arg(long = "timing")]
     pub timing: bool,
-    /// Never use a pager.
+    /// Never use a pager (\pset pager off).
     #[arg(long = "no-pager")]
     pub no_pager: bool,
-    /// Quiet: no informational messages.
-    #[arg(short = 'q', long = "quiet")]
-    pub quiet: bool,
-    /// Do not read a startup file (cor4 reads none; accepted for psql's
-    /// command lines).
-    #[arg(short = 'X', long = "no-psqlrc")]
-    pub no_psqlrc: bool,
-    /// Print help.
-    #[arg(long = "help", action = ArgAction::Help)]
-    pub help: Option<bool>,
+    /// Stop at the first failing statement (-v ON_ERROR_STOP=1).
+    #[arg(long = "on-error-stop")]
+    pub on_error_stop: bool,
+    /// DBNAME and USERNAME, as psql takes them after the options.
+    #[arg(value_name = "DBNAME [USERNAME]", num_args = 0..=2)]
+    pub positional: Vec<String>,
 }
 
 /// One thing to run, in command-line order.
@@ -99,23 +152,6 @@ pub enum Action {
     /// `-f`: a script file (`-` is stdin).
     File(PathBuf),
 }
-
-/// A bad `-P` or `-v` value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OptionError {
-    /// The option as given.
-    pub option: String,
-    /// What is wrong with it.
-    pub reason: &'static str,
-}
-
-impl std::fmt::Display for OptionError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "invalid option {:?}: {}", self.option, self.reason)
-    }
-}
-
-impl std::error::Error for OptionError {}
 
 impl Args {
     /// Parses `argv`, and the `-c`/`-f` actions in their command-line order.
@@ -137,89 +173,91 @@ impl Args {
         Ok((args, actions.into_iter().map(|(_, a)| a).collect()))
     }
 
-    /// The output settings the flags ask for.
-    pub fn settings(&self) -> Result<Settings, OptionError> {
-        let mut s = Settings::default();
-        if self.no_align {
-            s.format = Format::Unaligned;
-        }
-        if self.csv {
-            s.format = Format::Csv;
-        }
-        if self.json {
-            s.format = Format::Json;
-        }
-        s.tuples_only = self.tuples_only;
-        s.expanded = self.expanded;
-        s.timing = self.timing;
-        s.quiet = self.quiet;
-        s.pager = !self.no_pager;
-        s.on_error_stop = self.on_error_stop;
-        if let Some(sep) = &self.field_separator {
-            s.field_sep = sep.clone();
-        }
-        for p in &self.pset {
-            apply_pset(&mut s, p)?;
-        }
-        for v in &self.set {
-            let (name, value) = v.split_once('=').unwrap_or((v.as_str(), ""));
-            if name.eq_ignore_ascii_case("ON_ERROR_STOP") {
-                s.on_error_stop = parse_bool(value).ok_or(OptionError {
-                    option: v.clone(),
-                    reason: "expected on/off, true/false, 1/0",
-                })?;
-            }
-        }
-        Ok(s)
+    /// The database named by `-d` or the first positional argument.
+    pub fn database(&self) -> Option<&str> {
+        self.dbname
+            .as_deref()
+            .or(self.positional.first().map(String::as_str))
+    }
+
+    /// The user named by `-U` or the second positional argument.
+    pub fn username(&self) -> Option<&str> {
+        self.user
+            .as_deref()
+            .or(self.positional.get(1).map(String::as_str))
     }
 }
 
-/// Applies one `-P name=value`.
-fn apply_pset(s: &mut Settings, option: &str) -> Result<(), OptionError> {
-    let bad = |reason| OptionError {
-        option: option.to_owned(),
-        reason,
-    };
-    let (name, value) = option.split_once('=').unwrap_or((option, ""));
-    let flag = |v: &str, current: bool| {
-        if v.is_empty() {
-            Some(!current)
-        } else {
-            parse_bool(v)
-        }
-    };
-    match name {
-        "null" => s.null = value.to_owned(),
-        "fieldsep" => s.field_sep = value.to_owned(),
-        "format" => {
-            s.format = match value {
-                "aligned" => Format::Aligned,
-                "unaligned" => Format::Unaligned,
-                "csv" => Format::Csv,
-                "json" => Format::Json,
-                _ => return Err(bad("format is aligned, unaligned, csv or json")),
-            }
-        }
-        "pager" => s.pager = flag(value, s.pager).ok_or(bad("expected on or off"))?,
-        "tuples_only" => {
-            s.tuples_only = flag(value, s.tuples_only).ok_or(bad("expected on or off"))?
-        }
-        "expanded" | "x" => {
-            s.expanded = flag(value, s.expanded).ok_or(bad("expected on or off"))?
-        }
-        "footer" => {}
-        _ => return Err(bad("unknown \\pset option")),
-    }
-    Ok(())
-}
+/// `cor4 --help`, laid out as psql's.
+pub fn usage() -> String {
+    format!(
+        "cor4 is the interactive terminal of the cor4 encrypted SQL proxy.
 
-/// psql's boolean spellings.
-pub fn parse_bool(v: &str) -> Option<bool> {
-    match v.to_ascii_lowercase().as_str() {
-        "1" | "on" | "true" | "yes" | "t" | "y" => Some(true),
-        "0" | "off" | "false" | "no" | "f" | "n" => Some(false),
-        _ => None,
-    }
+Usage:
+  cor4 [OPTION]... [DBNAME [USERNAME]]
+
+General options:
+  -c, --command=COMMAND    run only single command (SQL or internal) and exit
+  -d, --dbname=DBNAME      database name to connect to (the proxy serves one)
+  -f, --file=FILENAME      execute commands from file, then exit
+  -l, --list               list available databases, then exit
+  -v, --set=, --variable=NAME=VALUE
+                           set psql variable NAME to VALUE
+                           (e.g., -v ON_ERROR_STOP=1)
+  -V, --version            output version information, then exit
+  -X, --no-psqlrc          do not read startup file (~/.cor4rc)
+  -1 (\"one\"), --single-transaction
+                           execute as a single transaction (if non-interactive)
+  -?, --help[=options]     show this help, then exit
+      --help=commands      list backslash commands, then exit
+      --help=variables     list special variables, then exit
+
+Input and output options:
+  -a, --echo-all           echo all input from script
+  -b, --echo-errors        echo failed commands
+  -e, --echo-queries       echo commands sent to server
+  -E, --echo-hidden        display queries that internal commands generate
+  -L, --log-file=FILENAME  send session log to file
+  -n, --no-readline        disable enhanced command line editing (readline)
+  -o, --output=FILENAME    send query results to file (or |pipe)
+  -q, --quiet              run quietly (no messages, only query output)
+  -s, --single-step        single-step mode (confirm each query)
+  -S, --single-line        single-line mode (end of line terminates SQL command)
+      --timing             print each statement's run time (\\timing on)
+      --on-error-stop      stop at the first error (-v ON_ERROR_STOP=1)
+
+Output format options:
+  -A, --no-align           unaligned table output mode
+      --csv                CSV (Comma-Separated Values) table output mode
+      --json               one JSON object per row
+  -F, --field-separator=STRING
+                           field separator for unaligned output (default: \"|\")
+  -H, --html               HTML table output mode
+  -P, --pset=VAR[=ARG]     set printing option VAR to ARG (see \\pset command)
+  -R, --record-separator=STRING
+                           record separator for unaligned output (default: newline)
+  -t, --tuples-only        print rows only
+  -T, --table-attr=TEXT    set HTML table tag attributes (e.g., width, border)
+  -x, --expanded           turn on expanded table output
+  -z, --field-separator-zero
+                           set field separator for unaligned output to zero byte
+  -0, --record-separator-zero
+                           set record separator for unaligned output to zero byte
+      --no-pager           never use a pager (\\pset pager off)
+
+Connection options:
+  -h, --host=HOSTNAME      proxy host (default: $COR4_HOST or \"127.0.0.1\")
+  -p, --port=PORT          proxy port (default: $COR4_PORT or \"{port}\")
+  -U, --username=USERNAME  user name (default: $COR4_USER or $USER)
+  -w, --no-password        never prompt for password
+  -W, --password           force password prompt (should happen automatically)
+
+The password comes from $COR4_PASSWORD or a prompt.
+For more information, type \"\\?\" (for internal commands) or \"\\help\" (for SQL
+commands) from within cor4, or read docs/cli.md.
+",
+        port = cor4_protocol::client::DEFAULT_PORT
+    )
 }
 
 #[cfg(test)]
@@ -245,40 +283,52 @@ mod tests {
     }
 
     #[test]
-    fn h_is_the_host_not_help() {
-        let (args, _) = parse(&["-h", "db.example", "-p", "7000", "-U", "alice"]);
+    fn h_is_the_host_and_positional_arguments_name_database_and_user() {
+        let (args, _) = parse(&["-h", "db.example", "-p", "7000", "mydb", "alice"]);
         assert_eq!(args.host.as_deref(), Some("db.example"));
         assert_eq!(args.port, Some(7000));
-        assert_eq!(args.user.as_deref(), Some("alice"));
+        assert_eq!(args.database(), Some("mydb"));
+        assert_eq!(args.username(), Some("alice"));
+        let (args, _) = parse(&["-U", "bob", "-d", "x"]);
+        assert_eq!((args.database(), args.username()), (Some("x"), Some("bob")));
     }
 
     #[test]
-    fn flags_set_the_output_settings() {
+    fn psql_letters_parse() {
         let (args, _) = parse(&[
-            "--csv",
+            "-a",
+            "-b",
+            "-e",
+            "-E",
+            "-q",
+            "-s",
+            "-S",
+            "-A",
+            "-H",
             "-t",
             "-x",
+            "-z",
+            "-0",
+            "-1",
+            "-X",
+            "-n",
+            "-F",
+            ";",
+            "-R",
+            "|",
+            "-T",
+            "border=1",
             "-P",
             "null=(null)",
             "-v",
-            "ON_ERROR_STOP=1",
+            "A=1",
         ]);
-        let s = args.settings().expect("valid");
-        assert_eq!(s.format, Format::Csv);
-        assert!(s.tuples_only && s.expanded && s.on_error_stop);
-        assert_eq!(s.null, "(null)");
-        let (args, _) = parse(&["-A", "-F", ";", "--no-pager"]);
-        let s = args.settings().expect("valid");
-        assert_eq!(
-            (s.format, s.field_sep.as_str(), s.pager),
-            (Format::Unaligned, ";", false)
-        );
-    }
-
-    #[test]
-    fn rejects_unknown_pset_options() {
-        let (args, _) = parse(&["-P", "border=7"]);
-        assert!(args.settings().is_err());
-        assert!(Args::parse_with_actions(["cor4", "--csv", "--json"]).is_err());
+        assert!(args.echo_all && args.echo_errors && args.echo_queries && args.echo_hidden);
+        assert!(args.field_separator_zero && args.record_separator_zero && args.single_transaction);
+        assert_eq!(args.pset, ["null=(null)"]);
+        let (args, _) = parse(&["--help=variables"]);
+        assert_eq!(args.help.as_deref(), Some("variables"));
+        let (args, _) = parse(&["-?"]);
+        assert_eq!(args.help.as_deref(), Some("options"));
     }
 }

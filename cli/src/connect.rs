@@ -2,6 +2,7 @@
 //! then defaults; the password from `COR4_PASSWORD` or a prompt without
 //! echo; and psql's wording when it fails.
 
+use std::collections::HashMap;
 use std::io::IsTerminal;
 
 use cor4_protocol::client::{Client, Config, DEFAULT_PORT};
@@ -91,6 +92,15 @@ pub fn password(args: &Args, target: &Target, env: Lookup<'_>) -> Option<String>
     rpassword::prompt_password(format!("Password for user {}: ", target.user)).ok()
 }
 
+/// Asks for `user`'s password on the terminal (`\c` as another user);
+/// `None` when there is no terminal.
+pub fn ask_password(user: &str) -> Option<String> {
+    if !can_prompt() {
+        return None;
+    }
+    rpassword::prompt_password(format!("Password for user {user}: ")).ok()
+}
+
 /// Whether a terminal is there to ask on (rpassword reads `/dev/tty`).
 fn can_prompt() -> bool {
     std::io::stdin().is_terminal() || std::fs::File::open("/dev/tty").is_ok()
@@ -100,7 +110,7 @@ fn can_prompt() -> bool {
 pub async fn connect(
     target: &Target,
     password: Option<&str>,
-) -> Result<(Client, Config), ConnectError> {
+) -> Result<(Client, Config, HashMap<String, String>), ConnectError> {
     let fail = |reason: String| ConnectError {
         target: target.clone(),
         reason,
@@ -110,25 +120,34 @@ pub async fn connect(
     };
     let config = Config::new(&target.host, target.port, &target.user, password);
     match login(&config).await {
-        Ok(client) => Ok((client, config)),
+        Ok((client, parameters)) => Ok((client, config, parameters)),
         Err(e) => Err(fail(reason(&e))),
     }
 }
 
-/// Logs in and asks for what the shell prints: every field of errors and
-/// notices, and PostgreSQL's parameter reports.
-pub async fn login(config: &Config) -> Result<Client, cor4_protocol::client::Error> {
+/// Logs in and asks for what the shell prints: every value in
+/// PostgreSQL's own text, column types, every field of errors and
+/// notices, and PostgreSQL's parameter reports. Returns the client and
+/// the parameters' current values.
+pub async fn login(
+    config: &Config,
+) -> Result<(Client, HashMap<String, String>), cor4_protocol::client::Error> {
     use cor4_protocol::packet::option;
     let client = Client::connect(config).await?;
-    client
-        .set_options(option::ERROR_FIELDS | option::PARAMETER_STATUS | option::COLUMN_TYPES)
+    let parameters = client
+        .set_options(
+            option::TEXT_RESULTS
+                | option::ERROR_FIELDS
+                | option::PARAMETER_STATUS
+                | option::COLUMN_TYPES,
+        )
         .await?;
-    Ok(client)
+    Ok((client, parameters.into_iter().collect()))
 }
 
 /// The reason part of the message: the OS's words for socket errors
 /// (`Connection refused`), the client's otherwise.
-fn reason(e: &cor4_protocol::client::Error) -> String {
+pub fn reason(e: &cor4_protocol::client::Error) -> String {
     use std::error::Error as _;
     if let Some(io) = e.source().and_then(|s| s.downcast_ref::<std::io::Error>()) {
         let text = io.to_string();

@@ -117,10 +117,13 @@ async fn send_from(
         if let Some(count) = line_count.as_deref_mut() {
             *count += 1;
         }
-        if is_end_marker(&line) {
+        // psql sends the `\.` line too: PostgreSQL ends the data there
+        // itself (or, inside an open CSV quote, reports it as data).
+        let end = is_end_marker(&line);
+        chunk.extend_from_slice(&line);
+        if end {
             break;
         }
-        chunk.extend_from_slice(&line);
         if !line.ends_with(b"\n") {
             // The last line of a file without a newline.
             chunk.push(b'\n');
@@ -155,13 +158,14 @@ async fn send_prompted(
             Ok(_) => {}
             Err(e) => return Ok(Err(e)),
         }
-        if is_end_marker(&line) {
-            return Ok(Ok(()));
-        }
+        let end = is_end_marker(&line);
         if !line.ends_with(b"\n") {
             line.push(b'\n');
         }
         stream.copy_data(&line).await?;
+        if end {
+            return Ok(Ok(()));
+        }
     }
 }
 

@@ -11,7 +11,7 @@
 //!
 //! Statement completeness is not decided here: the shell reads a line at a
 //! time as psql does, so that continuation lines get psql's `->` prompt,
-//! and [`crate::split`] decides where statements end. (A rustyline
+//! and [`crate::scan`] decides where statements end. (A rustyline
 //! `Validator` returning `Incomplete` would keep editing in one buffer,
 //! with no prompt on the following lines.)
 
@@ -32,8 +32,11 @@ pub struct Catalog {
     pub tables: Vec<String>,
     /// Column names of those, sorted, without repeats.
     pub columns: Vec<String>,
-    /// Schemas (not the system ones), sorted.
+    /// Schemas (the system ones too, not TOAST or temporary ones), sorted.
     pub schemas: Vec<String>,
+    /// Relations of every schema as `schema.name`, quoted as needed, for
+    /// completing after a `schema.` prefix.
+    pub qualified: Vec<String>,
 }
 
 /// The catalog query: `kind` (`t` relation, `c` column, `s` schema) and a
@@ -55,7 +58,13 @@ WHERE c.relkind IN ('r','p','v','m','f')
 UNION
 SELECT 's', n.nspname::pg_catalog.text
 FROM pg_catalog.pg_namespace n
-WHERE n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
+WHERE n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
+UNION
+SELECT 'q', pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+FROM pg_catalog.pg_class c
+     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r','p','v','m','f')
+  AND n.nspname !~ '^pg_(toast|temp_|toast_temp_)'
 ORDER BY 1, 2
 LIMIT 20000";
 
@@ -68,6 +77,7 @@ impl Catalog {
                 "t" => catalog.tables.push(name),
                 "c" => catalog.columns.push(name),
                 "s" => catalog.schemas.push(name),
+                "q" => catalog.qualified.push(name),
                 _ => {}
             }
         }
@@ -75,6 +85,7 @@ impl Catalog {
             &mut catalog.tables,
             &mut catalog.columns,
             &mut catalog.schemas,
+            &mut catalog.qualified,
         ] {
             list.sort();
             list.dedup();
@@ -264,25 +275,121 @@ pub const KEYWORDS: &[&str] = &[
     "WITH",
 ];
 
-/// Meta-commands offered after a `\` at the start of a line.
+/// Meta-commands offered after a `\` at the start of a line: psql 15's.
 pub const META_COMMANDS: &[&str] = &[
+    "\\!",
     "\\?",
+    "\\a",
+    "\\C",
+    "\\c",
+    "\\cd",
+    "\\connect",
     "\\conninfo",
+    "\\copy",
+    "\\copyright",
+    "\\crosstabview",
     "\\d",
+    "\\da",
+    "\\dA",
+    "\\dAc",
+    "\\dAf",
+    "\\dAo",
+    "\\dAp",
+    "\\db",
+    "\\dc",
+    "\\dconfig",
+    "\\dC",
+    "\\dd",
+    "\\ddp",
+    "\\dD",
+    "\\des",
+    "\\det",
+    "\\deu",
+    "\\dew",
+    "\\dE",
     "\\df",
+    "\\dF",
+    "\\dFd",
+    "\\dFp",
+    "\\dFt",
+    "\\dg",
+    "\\di",
+    "\\dl",
+    "\\dL",
+    "\\dm",
     "\\dn",
+    "\\do",
+    "\\dO",
+    "\\dp",
+    "\\dP",
+    "\\drds",
+    "\\dRp",
+    "\\dRs",
+    "\\ds",
     "\\dt",
+    "\\dT",
     "\\du",
+    "\\dv",
+    "\\dx",
+    "\\dX",
+    "\\dy",
     "\\e",
+    "\\echo",
+    "\\edit",
+    "\\ef",
+    "\\elif",
+    "\\else",
+    "\\encoding",
+    "\\endif",
+    "\\errverbose",
+    "\\ev",
+    "\\f",
+    "\\g",
+    "\\gdesc",
+    "\\getenv",
+    "\\gexec",
+    "\\gset",
+    "\\gx",
+    "\\h",
+    "\\help",
+    "\\H",
     "\\i",
+    "\\if",
+    "\\include",
+    "\\include_relative",
+    "\\ir",
     "\\l",
+    "\\lo_export",
+    "\\lo_import",
+    "\\lo_list",
+    "\\lo_unlink",
     "\\o",
+    "\\out",
+    "\\p",
     "\\password",
+    "\\print",
+    "\\prompt",
     "\\pset",
     "\\q",
+    "\\qecho",
+    "\\quit",
+    "\\r",
+    "\\reset",
+    "\\s",
+    "\\set",
+    "\\setenv",
+    "\\sf",
+    "\\sv",
+    "\\t",
+    "\\T",
     "\\timing",
+    "\\unset",
+    "\\w",
+    "\\warn",
     "\\watch",
+    "\\write",
     "\\x",
+    "\\z",
 ];
 
 fn is_keyword(word: &str) -> bool {
@@ -362,6 +469,20 @@ fn candidates(word: &Word<'_>, line_start: bool, catalog: Option<&Catalog>) -> V
         Some("FROM" | "JOIN" | "INTO" | "UPDATE" | "TABLE" | "TRUNCATE")
     );
     let mut out: Vec<String> = Vec::new();
+    if typed.contains('.') {
+        // After `schema.`: that schema's relations.
+        if let Some(catalog) = catalog {
+            let lower_typed = typed.to_lowercase();
+            out.extend(
+                catalog
+                    .qualified
+                    .iter()
+                    .filter(|n| n.to_lowercase().starts_with(&lower_typed))
+                    .cloned(),
+            );
+        }
+        return out;
+    }
     if let Some(catalog) = catalog {
         out.extend(
             catalog
@@ -562,6 +683,10 @@ mod tests {
             ("c".into(), "account_id".into()),
             ("c".into(), "created_at".into()),
             ("s".into(), "public".into()),
+            ("s".into(), "pg_catalog".into()),
+            ("q".into(), "pg_catalog.pg_class".into()),
+            ("q".into(), "pg_catalog.pg_proc".into()),
+            ("q".into(), "public.accounts".into()),
         ])
     }
 
@@ -607,12 +732,19 @@ mod tests {
     #[test]
     fn completes_schemas_with_a_dot() {
         assert_eq!(complete("SELECT * FROM pub"), ["public."]);
+        assert_eq!(complete("SELECT * FROM pg_cat"), ["pg_catalog."]);
+        assert_eq!(
+            complete("SELECT * FROM pg_catalog.pg_c"),
+            ["pg_catalog.pg_class"]
+        );
+        assert_eq!(complete("table PUBLIC.acc"), ["public.accounts"]);
     }
 
     #[test]
     fn completes_meta_commands_only_at_line_start() {
         assert_eq!(complete("\\ti"), ["\\timing"]);
-        assert_eq!(complete("\\d"), ["\\d", "\\df", "\\dn", "\\dt", "\\du"]);
+        assert!(complete("\\d").len() > 40);
+        assert_eq!(complete("\\gde"), ["\\gdesc"]);
         assert!(complete("SELECT \\ti").is_empty());
     }
 

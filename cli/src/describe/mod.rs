@@ -51,9 +51,6 @@ mod sql;
 mod textsearch;
 mod types;
 
-#[cfg(test)]
-mod tests;
-
 use std::future::Future;
 use std::pin::Pin;
 
@@ -130,6 +127,9 @@ pub enum Output {
     /// A table, printed with the session's `\pset` options (a `\d`
     /// listing sets its own title and footers).
     Table(PrintTable),
+    /// A table printed never expanded, whatever `\x` says (psql's `\d
+    /// NAME`: "this output looks confusing in expanded mode").
+    Unexpanded(PrintTable),
     /// A message psql logs as an error (`error: Did not find any relation
     /// named "x".`); not printed under `-q` where psql prints nothing.
     Error(String),
@@ -223,6 +223,11 @@ impl<'a> Ctx<'a> {
     /// Prints a table.
     pub(crate) fn table(&mut self, table: PrintTable) {
         self.out.push(Output::Table(table));
+    }
+
+    /// Records a table that is never printed expanded.
+    pub(crate) fn unexpanded_table(&mut self, table: PrintTable) {
+        self.out.push(Output::Unexpanded(table));
     }
 
     /// Logs an error message.

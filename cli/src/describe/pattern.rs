@@ -10,7 +10,7 @@
 //! compared with `OPERATOR(pg_catalog.~)` under the database's default
 //! collation, exactly as psql compares them.
 
-use postgres_protocol::escape::escape_literal;
+use cor4_protocol::client::escape_literal;
 
 use super::sql::Sql;
 

@@ -116,5 +116,5 @@ pub(crate) fn truth(row: &[Option<String>], col: usize) -> bool {
 
 /// A SQL string literal of `s`.
 pub(crate) fn lit(s: &str) -> String {
-    postgres_protocol::escape::escape_literal(s)
+    cor4_protocol::client::escape_literal(s)
 }

@@ -60,7 +60,7 @@ impl<'a> Content<'a> {
             aligns,
             cells,
             nrows: table.cells.len(),
-            custom_footers: table.footers.as_deref().filter(|f| !f.is_empty()),
+            custom_footers: table.footers.as_deref(),
             opts,
             part,
         }
@@ -82,13 +82,15 @@ impl<'a> Content<'a> {
         self.aligns.get(j) == Some(&Align::Right)
     }
 
-    /// The custom footers only: what psql's expanded formats print.
+    /// The custom footers only: what psql's expanded formats print. An
+    /// empty list is no footer at all.
     pub fn custom_footers(&self) -> Option<&'a [String]> {
-        self.custom_footers
+        self.custom_footers.filter(|f| !f.is_empty())
     }
 
-    /// The footers psql prints under a normal table: the custom ones, else
-    /// `(N rows)` counting earlier chunks, unless `\pset footer off`.
+    /// The footers psql prints under a normal table: the custom ones (an
+    /// empty list: none, not even the default), else `(N rows)` counting
+    /// earlier chunks, unless `\pset footer off`.
     pub fn footers(&self) -> Option<Vec<Cow<'a, str>>> {
         match self.custom_footers {
             Some(f) => Some(f.iter().map(|s| Cow::Borrowed(s.as_str())).collect()),

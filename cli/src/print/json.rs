@@ -20,7 +20,7 @@ fn string(out: &mut String, s: &str) {
 }
 
 /// Whether `s` is a number in JSON's grammar.
-pub(super) fn is_json_number(s: &str) -> bool {
+pub fn is_json_number(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = usize::from(b.first() == Some(&b'-'));
     let digits = |i: &mut usize| {

@@ -46,6 +46,9 @@ mod unaligned;
 mod vertical;
 mod width_table;
 
+pub use json::is_json_number;
+pub use text::char_width;
+
 #[cfg(test)]
 mod tests;
 

@@ -34,7 +34,7 @@ pub(super) struct Line {
 
 /// The width psql gives `c`, or `None` for a control character (which it
 /// escapes rather than prints).
-pub(super) fn char_width(c: char) -> Option<usize> {
+pub fn char_width(c: char) -> Option<usize> {
     let cp = u32::from(c);
     if cp < 0x20 || (0x7f..0xa0).contains(&cp) {
         None

@@ -7,6 +7,7 @@
 mod cli;
 mod copy;
 mod corpus;
+mod describe;
 mod embedded;
 mod examples;
 mod isolation;

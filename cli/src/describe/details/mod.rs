@@ -182,7 +182,7 @@ async fn describe_one(
         footers.push(format!("Options: {}", rel.options));
     }
     let aligns = vec![Align::Left; headers.len()];
-    cx.table(PrintTable {
+    cx.unexpanded_table(PrintTable {
         title: Some(title(&rel)),
         headers,
         aligns,

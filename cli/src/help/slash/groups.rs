@@ -21,15 +21,6 @@ const fn showing(command: &'static str, about: &'static str, now: Now) -> Item {
     }
 }
 
-const fn unsupported(command: &'static str, about: &'static str) -> Item {
-    Item {
-        command,
-        about,
-        now: None,
-        not_via_proxy: true,
-    }
-}
-
 /// The groups, in psql's order: a title, an optional note line, the items.
 pub(super) const GROUPS: &[(&str, Option<&str>, &[Item])] = &[
     (
@@ -243,13 +234,13 @@ pub(super) const GROUPS: &[(&str, Option<&str>, &[Item])] = &[
         "Large Objects",
         None,
         &[
-            unsupported("\\lo_export LOBOID FILE", "save a large object to FILE"),
-            unsupported(
+            item("\\lo_export LOBOID FILE", "save a large object to FILE"),
+            item(
                 "\\lo_import FILE [COMMENT]\n",
                 "make a large object from FILE",
             ),
             item("\\lo_list[+]", "list large objects"),
-            unsupported("\\lo_unlink LOBOID", "delete a large object"),
+            item("\\lo_unlink LOBOID", "delete a large object"),
         ],
     ),
     (
@@ -290,7 +281,7 @@ pub(super) const GROUPS: &[(&str, Option<&str>, &[Item])] = &[
                 command: "\\c[onnect] {[DBNAME|- USER|- HOST|- PORT|-] | conninfo}\n",
                 about: "open a new connection",
                 now: Some(Now::Database),
-                not_via_proxy: true,
+                not_via_proxy: false,
             },
             item("\\conninfo", "show where this session is connected"),
             item("\\encoding [ENCODING]", "show or set the client encoding"),

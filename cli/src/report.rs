@@ -206,7 +206,7 @@ pub fn position_excerpt(query: &str, position: usize) -> String {
                 break;
             }
         }
-        col += super::char_width(c).filter(|w| *w > 0).unwrap_or(1);
+        col += crate::print::char_width(c).filter(|w| *w > 0).unwrap_or(1);
     }
     let mut iend = match iend {
         Some(i) => i,

@@ -20,7 +20,7 @@ CREATE ROLE dt_reader NOLOGIN CONNECTION LIMIT 3 VALID UNTIL '2030-01-01 00:00:0
 CREATE ROLE dt_admin LOGIN CREATEDB CREATEROLE REPLICATION BYPASSRLS CONNECTION LIMIT 1 IN ROLE dt_reader;
 COMMENT ON ROLE dt_admin IS 'administers';
 ALTER ROLE dt_reader SET work_mem = '8MB';
-ALTER ROLE dt_reader IN DATABASE cor4 SET search_path = public;
+ALTER ROLE dt_reader IN DATABASE {db} SET search_path = public;
 CREATE SCHEMA describe_test AUTHORIZATION {{role}};
 COMMENT ON SCHEMA describe_test IS 'describe tests';
 GRANT USAGE ON SCHEMA describe_test TO dt_reader;

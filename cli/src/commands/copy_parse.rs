@@ -114,7 +114,8 @@ fn strip_quotes(token: &str) -> String {
 
 /// Parses the arguments of `\copy` (everything after the command name).
 pub fn parse_slash_copy(args: &str) -> Result<SlashCopy, CopyParseError> {
-    let args = args.trim_end_matches(|c: char| c.is_whitespace() || c == ';');
+    // A trailing `;` stays: psql passes it on after the options.
+    let args = args.trim_end_matches(char::is_whitespace);
     let mut tokens = Tokens { text: args, pos: 0 };
     let error = |at: Option<&str>| CopyParseError {
         at: at.map(str::to_owned),
@@ -179,7 +180,7 @@ pub fn parse_slash_copy(args: &str) -> Result<SlashCopy, CopyParseError> {
     } else if token.eq_ignore_ascii_case("pstdin") || token.eq_ignore_ascii_case("pstdout") {
         Endpoint::Process
     } else {
-        Endpoint::File(expand_tilde(&strip_quotes(token)))
+        Endpoint::File(crate::files::expand_tilde(&strip_quotes(token)))
     };
     let after = tokens.rest();
     let direction = if from { " FROM STDIN " } else { " TO STDOUT " };
@@ -188,15 +189,6 @@ pub fn parse_slash_copy(args: &str) -> Result<SlashCopy, CopyParseError> {
         endpoint,
         sql: format!("COPY {before}{direction}{after}"),
     })
-}
-
-/// `~/x` → `$HOME/x`, as psql's `expand_tilde`.
-fn expand_tilde(path: &str) -> String {
-    match (path.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
-        _ if path == "~" => std::env::var("HOME").unwrap_or_else(|_| path.to_owned()),
-        _ => path.to_owned(),
-    }
 }
 
 #[cfg(test)]
@@ -222,7 +214,8 @@ mod tests {
             sql("(select 1, ')' from t) to stdout"),
             "COPY  ( select 1, ')' from t ) TO STDOUT "
         );
-        assert_eq!(sql("t to 'f';"), "COPY  t TO STDOUT ");
+        // psql keeps what follows the file name, a semicolon too.
+        assert_eq!(sql("t to 'f';"), "COPY  t TO STDOUT ;");
     }
 
     #[test]
