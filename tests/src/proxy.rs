@@ -131,6 +131,22 @@ impl Proxy {
         (field("VmRSS:"), field("VmHWM:"))
     }
 
+    /// CPU time the proxy has used so far, all threads together (the sum
+    /// of each thread's `schedstat`, in nanoseconds).
+    pub fn cpu_time(&self) -> std::time::Duration {
+        let dir = format!("/proc/{}/task", self.pid());
+        let mut ns = 0u64;
+        for task in std::fs::read_dir(&dir).expect("read /proc tasks").flatten() {
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).unwrap_or_default();
+            ns += stat
+                .split_whitespace()
+                .next()
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+        std::time::Duration::from_nanos(ns)
+    }
+
     /// Stderr lines (logs and audit events) printed so far.
     pub fn drain_log(&self) -> Vec<String> {
         self.stderr_lines.try_iter().collect()

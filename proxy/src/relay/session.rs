@@ -13,6 +13,8 @@
 //! ```
 
 use std::collections::VecDeque;
+use std::pin::Pin;
+use std::time::Duration;
 
 use cor4_protocol::io::{ChannelError, SealedInbound, SealedOutbound, SealedReader, SealedWriter};
 use cor4_protocol::packet::{FrameEvent, kind};
@@ -28,6 +30,9 @@ use super::{
     SessionEnd, WRITE_THRESHOLD, convert,
 };
 use crate::pgwire::{CancelToken, PgConn, PgError};
+
+/// The idle timer's deadline when sessions may idle forever.
+const NO_IDLE_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// The session goes on (`Ok`) or is over (`Err`, with the reason).
 pub(super) type Step<T = ()> = Result<T, SessionEnd>;
@@ -59,6 +64,10 @@ pub(super) struct Session<R, W> {
     clock: ShutdownClock,
     /// When the client last sent something (for the idle timeout).
     last_heard: Instant,
+    /// The idle timer: one timer for the whole session, moved on only when
+    /// it fires early (a timer set per request would wake the runtime's
+    /// timer thread on every round trip).
+    idle: Pin<Box<tokio::time::Sleep>>,
     pub(super) queries: u64,
     pub(super) rows: u64,
 }
@@ -76,6 +85,7 @@ where
     ) -> Self {
         let (rd, inbound) = reader.into_parts();
         let (wr, out) = writer.into_parts();
+        let idle_deadline = Instant::now() + ctx.idle_timeout.unwrap_or(NO_IDLE_TIMEOUT);
         Session {
             rd,
             inbound,
@@ -91,6 +101,7 @@ where
             running: None,
             clock: ShutdownClock::default(),
             last_heard: Instant::now(),
+            idle: Box::pin(tokio::time::sleep_until(idle_deadline)),
             queries: 0,
             rows: 0,
         }
@@ -131,13 +142,7 @@ where
         let can_read = self.can_take() && self.outbound_len() < MAX_OUTBOUND;
         let read_pg = self.running.is_some() && self.out.sealed().len() < WRITE_THRESHOLD;
         let quiet = self.running.is_none() && self.outbound_len() == 0;
-        let idle_at = if quiet {
-            self.ctx
-                .idle_timeout
-                .and_then(|t| self.last_heard.checked_add(t))
-        } else {
-            None
-        };
+        let watch_idle = quiet && self.ctx.idle_timeout.is_some();
         let shutting_down = self.clock.grace.is_some();
         let has_unsealed = self.out.has_unsealed() || self.has_pending_copy_data();
         tokio::select! {
@@ -175,9 +180,19 @@ where
             () = at(self.clock.hard_stop) => {
                 self.last_words(ErrorCode::ServerShutdown, SessionEnd::Shutdown)
             }
-            () = at(idle_at) => {
-                tracing::info!(user = %self.ctx.user, "session idle too long");
-                self.last_words(ErrorCode::IdleTimeout, SessionEnd::IdleTimeout)
+            () = self.idle.as_mut(), if watch_idle => {
+                let due = self.ctx.idle_timeout.and_then(|t| self.last_heard.checked_add(t));
+                match due {
+                    Some(due) if Instant::now() < due => {
+                        // The client spoke since the timer was set.
+                        self.idle.as_mut().reset(due);
+                        Ok(())
+                    }
+                    _ => {
+                        tracing::info!(user = %self.ctx.user, "session idle too long");
+                        self.last_words(ErrorCode::IdleTimeout, SessionEnd::IdleTimeout)
+                    }
+                }
             }
             event = self.pg.next_event(), if read_pg => self.on_pg(event).await,
             // Nothing more to send at once: let the client have it.
