@@ -140,7 +140,7 @@ pub struct Args {
     #[arg(long = "on-error-stop")]
     pub on_error_stop: bool,
     /// DBNAME and USERNAME, as psql takes them after the options.
-    #[arg(value_name = "DBNAME [USERNAME]", num_args = 0..=2)]
+    #[arg(value_name = "DBNAME [USERNAME]")]
     pub positional: Vec<String>,
 }
 

@@ -27,9 +27,9 @@ pub enum CopySource<'a> {
         /// The script's name, for error locations (`cor4:NAME:LINE: `).
         name: Option<&'a str>,
     },
-    /// This process's standard input (`-c`, the interactive shell); psql's
-    /// prompt is shown when it is a terminal.
-    Stdin,
+    /// This process's standard input (`-c`, the interactive shell); the
+    /// prompt (`PROMPT3`, `>> ` by default) is shown when it is a terminal.
+    Stdin(String),
     /// A reader of the shell's own (`\copy … from FILE` / `program`).
     Reader(&'a mut dyn BufRead),
 }
@@ -55,7 +55,7 @@ pub async fn feed(
             send_from(stream, layout, *input, Some(*line)).await
         }
         CopySource::Reader(input) => send_from(stream, layout, *input, None).await,
-        CopySource::Stdin => {
+        CopySource::Stdin(prompt) => {
             let stdin = io::stdin();
             let interactive = stdin.is_terminal();
             if interactive && layout.format == CopyFormat::Text {
@@ -66,7 +66,7 @@ pub async fn feed(
             }
             let mut lock = stdin.lock();
             if interactive {
-                send_prompted(stream, &mut lock).await
+                send_prompted(stream, &mut lock, prompt).await
             } else {
                 send_from(stream, layout, &mut lock, None).await
             }
@@ -143,10 +143,11 @@ async fn send_from(
 async fn send_prompted(
     stream: &MessageStream,
     input: &mut dyn BufRead,
+    prompt: &str,
 ) -> Result<io::Result<()>, cor4_protocol::client::Error> {
     let mut line = Vec::new();
     loop {
-        print!(">> ");
+        print!("{prompt}");
         let _ = io::stdout().flush();
         line.clear();
         match input.read_until(b'\n', &mut line) {

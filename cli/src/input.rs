@@ -65,6 +65,8 @@ pub struct TerminalSource {
     history_buf: String,
     /// Text put back in the editor for the next line (after `\e`).
     pub initial: String,
+    /// `HISTCONTROL`: `ignorespace`, `ignoredups`, `ignoreboth` or `none`.
+    pub histcontrol: String,
 }
 
 /// A source of lines.
@@ -104,7 +106,7 @@ impl TerminalSource {
         let config = Config::builder()
             .max_history_size(histsize.max(1))
             .map_err(|e| e.to_string())?
-            .history_ignore_dups(true)
+            .history_ignore_dups(false)
             .map_err(|e| e.to_string())?
             .auto_add_history(false)
             .completion_type(CompletionType::List)
@@ -126,6 +128,7 @@ impl TerminalSource {
             cache,
             history_buf: String::new(),
             initial: String::new(),
+            histcontrol: String::new(),
         })
     }
 
@@ -155,6 +158,22 @@ impl TerminalSource {
         let entry = std::mem::take(&mut self.history_buf);
         let entry = entry.trim_end();
         if entry.is_empty() {
+            return;
+        }
+        let control = self.histcontrol.to_ascii_lowercase();
+        let spaces = matches!(control.as_str(), "ignorespace" | "ignoreboth");
+        let dups = matches!(control.as_str(), "ignoredups" | "ignoreboth");
+        if spaces && entry.starts_with(' ') {
+            return;
+        }
+        if dups
+            && let Some(editor) = self.editor.as_ref()
+            && editor
+                .history()
+                .iter()
+                .last()
+                .is_some_and(|last| last == entry)
+        {
             return;
         }
         if let Some(editor) = self.editor.as_mut()
@@ -248,15 +267,15 @@ impl Source {
     }
 
     /// Where `COPY … FROM STDIN` reads: the script's next lines, or the
-    /// terminal.
-    pub fn copy_source(&mut self) -> CopySource<'_> {
+    /// terminal (with `prompt` before each line).
+    pub fn copy_source(&mut self, prompt: String) -> CopySource<'_> {
         match self {
             Source::Script(s) => CopySource::Script {
                 input: &mut s.reader,
                 line: &mut s.line,
                 name: s.name.as_deref(),
             },
-            Source::Terminal(_) => CopySource::Stdin,
+            Source::Terminal(_) => CopySource::Stdin(prompt),
         }
     }
 

@@ -154,6 +154,9 @@ async fn run(shell: &mut Shell, source: &mut Source, interactive: bool) -> u8 {
             prompt_status = PromptStatus::Ready;
         }
         let prompt = crate::prompt::prompt(shell, prompt_status, &cond);
+        if let Some(t) = source.terminal() {
+            t.histcontrol = shell.vars.get("HISTCONTROL").unwrap_or("none").to_owned();
+        }
         shell.location = source.location();
         let line = match source.next_line(shell, &prompt).await {
             Ok(Line::Text(line)) => line,

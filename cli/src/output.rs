@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::process::{Child, ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Stdio};
 
 /// An open query output.
 pub enum QueryOutput {
@@ -44,9 +44,7 @@ impl QueryOutput {
     pub fn open(target: &str) -> Result<Self, String> {
         if let Some(command) = target.strip_prefix('|') {
             let _ = io::stdout().flush();
-            let mut child = Command::new("/bin/sh")
-                .arg("-c")
-                .arg(command)
+            let mut child = crate::environment::shell_command(command)
                 .stdin(Stdio::piped())
                 .spawn()
                 .map_err(|e| os_reason(&e))?;

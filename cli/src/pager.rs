@@ -8,7 +8,7 @@
 //! value means none.
 
 use std::io::{self, Write};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 /// The pager when neither `PSQL_PAGER` nor `PAGER` names one.
 pub const DEFAULT_PAGER: &str = "less -SRXF";
@@ -16,10 +16,7 @@ pub const DEFAULT_PAGER: &str = "less -SRXF";
 /// The terminal's height in lines: `$LINES`, else `stty size` on
 /// `/dev/tty`, else 24.
 pub fn terminal_height() -> usize {
-    if let Some(n) = std::env::var("LINES")
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-    {
+    if let Some(n) = crate::environment::var("LINES").and_then(|v| v.trim().parse().ok()) {
         return n;
     }
     crate::shell::stty_size().map_or(24, |(rows, _)| rows)
@@ -29,7 +26,7 @@ pub fn terminal_height() -> usize {
 /// empty.
 pub fn pager_command() -> Option<String> {
     for name in ["PSQL_PAGER", "PAGER"] {
-        if let Ok(p) = std::env::var(name) {
+        if let Some(p) = crate::environment::var(name) {
             return (!p.trim().is_empty()).then_some(p);
         }
     }
@@ -80,9 +77,7 @@ impl<W: Write> Pager<W> {
             return Ok(());
         };
         self.out.flush()?;
-        let spawned = Command::new("/bin/sh")
-            .arg("-c")
-            .arg(&command)
+        let spawned = crate::environment::shell_command(&command)
             .stdin(Stdio::piped())
             .spawn();
         match spawned {

@@ -33,6 +33,12 @@ pub fn prompt(shell: &Shell, status: PromptStatus, cond: &CondStack) -> String {
     expand(shell, &template, which, cond, 1)
 }
 
+/// `PROMPT3`, shown before each line of COPY data typed at the terminal.
+pub fn copy_prompt(shell: &Shell) -> String {
+    let template = template(shell, Which::Copy);
+    expand(shell, &template, Which::Copy, &CondStack::default(), 1)
+}
+
 fn template(shell: &Shell, which: Which) -> String {
     let name = match which {
         Which::Query(PromptStatus::Ready) => "PROMPT1",

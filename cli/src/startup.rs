@@ -42,6 +42,9 @@ where
         print!("{text}");
         return exit::OK;
     }
+    for extra in args.positional.iter().skip(2) {
+        eprintln!("cor4: warning: extra command-line argument \"{extra}\" ignored");
+    }
     if args.version {
         println!("cor4 {}", env!("CARGO_PKG_VERSION"));
         return exit::OK;
@@ -306,13 +309,15 @@ async fn run_actions(shell: &mut Shell, actions: &[Action], single_transaction: 
         }
     }
     if single_transaction && !shell.lost {
-        let end = if status == exit::OK {
-            "COMMIT"
-        } else {
+        // psql rolls back only when ON_ERROR_STOP stopped the actions.
+        let stop = shell.vars.on_error_stop();
+        let end = if status != exit::OK && stop {
             "ROLLBACK"
+        } else {
+            "COMMIT"
         };
-        if internal(shell, end, Report::Errors).await.is_none() && status == exit::OK {
-            status = exit::FAILURE;
+        if internal(shell, end, Report::Errors).await.is_none() && stop {
+            status = exit::USER;
         }
     }
     status

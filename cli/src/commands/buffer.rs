@@ -58,6 +58,7 @@ pub(super) async fn dispatch(cmd: &mut Cmd<'_>, name: &str) -> Option<CmdStatus>
         }
         "w" | "write" => write(cmd),
         "e" | "edit" => edit(cmd),
+        "ef" | "ev" => edit_object(cmd, name == "ef").await,
         "watch" => watch(cmd).await,
         _ => return None,
     };
@@ -214,6 +215,91 @@ fn edit(cmd: &mut Cmd<'_>) -> CmdStatus {
                 cmd.query_buf.clear();
             }
             CmdStatus::NewEdit
+        }
+        Err(message) => cmd.fail(&message),
+    }
+}
+
+/// The buffer `\ef` and `\ev` start from without a name.
+const FUNCTION_TEMPLATE: &str = "CREATE FUNCTION name ( )\n RETURNS type\n LANGUAGE sql\n -- IMMUTABLE | STABLE | VOLATILE, STRICT, SECURITY DEFINER …\nAS $function$\n\n$function$\n";
+const VIEW_TEMPLATE: &str = "CREATE VIEW name AS\n SELECT\n  -- columns, FROM, WHERE …\n";
+
+/// `\ef [FUNCTION [LINE]]` and `\ev [VIEW [LINE]]`: the object's
+/// `CREATE OR REPLACE` command (or a template) in the editor; the result
+/// is the new query buffer. A function's LINE counts from its body.
+async fn edit_object(cmd: &mut Cmd<'_>, function: bool) -> CmdStatus {
+    let arg = cmd.arg(ArgKind::WholeLine, true);
+    if !cmd.active {
+        return CmdStatus::Skip;
+    }
+    let arg = arg.unwrap_or_default();
+    // A trailing number is the line to start at.
+    let (object, line) = match arg.trim_end().rsplit_once(char::is_whitespace) {
+        Some((object, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (object.trim().to_owned(), n.parse::<u32>().ok())
+        }
+        _ if !arg.is_empty() && arg.trim().bytes().all(|b| b.is_ascii_digit()) => {
+            return cmd.fail(&format!(
+                "\\{}: invalid line number: {}",
+                cmd.name,
+                arg.trim()
+            ));
+        }
+        _ => (arg.trim().to_owned(), None),
+    };
+    let mut text = if object.is_empty() {
+        (if function {
+            FUNCTION_TEMPLATE
+        } else {
+            VIEW_TEMPLATE
+        })
+        .to_owned()
+    } else {
+        let describe = crate::describe::Describe {
+            command: (if function { "sf" } else { "sv" }).to_owned(),
+            args: vec![object],
+        };
+        let quiet = cmd.shell.quiet();
+        let outcome = {
+            let mut catalog = crate::exec::hidden::Hidden::new(cmd.shell);
+            crate::describe::run(&describe, &mut catalog, quiet).await
+        };
+        let mut definition = None;
+        for output in outcome.outputs {
+            match output {
+                crate::describe::Output::Text(t) => definition = Some(t),
+                crate::describe::Output::Error(message) => cmd.shell.log_error(&message),
+                _ => {}
+            }
+        }
+        match definition {
+            Some(d) if !outcome.failed => d,
+            _ => return CmdStatus::Error,
+        }
+    };
+    let line = line.map(|n| {
+        if !function {
+            return n;
+        }
+        // Count from the line where the body starts, as psql does.
+        let header = text
+            .lines()
+            .position(|l| {
+                l.starts_with("AS ") || l.starts_with("BEGIN ") || l.starts_with("RETURN ")
+            })
+            .unwrap_or(0);
+        n + u32::try_from(header).unwrap_or(0)
+    });
+    match crate::files::edit(None, &mut text, line) {
+        Ok(true) => {
+            *cmd.query_buf = text;
+            CmdStatus::NewEdit
+        }
+        Ok(false) => {
+            cmd.query_buf.clear();
+            let _ = cmd.shell.out.flush();
+            println!("No changes");
+            CmdStatus::Skip
         }
         Err(message) => cmd.fail(&message),
     }

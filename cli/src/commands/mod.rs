@@ -91,9 +91,7 @@ impl Variables for ArgVars<'_> {
 impl ArgEnv for ArgVars<'_> {
     fn backquote(&self, command: &str) -> Option<String> {
         let _ = std::io::stdout().flush();
-        match std::process::Command::new("/bin/sh")
-            .arg("-c")
-            .arg(command)
+        match crate::environment::shell_command(command)
             .stderr(std::process::Stdio::inherit())
             .output()
         {

@@ -224,7 +224,8 @@ pub async fn exec_query(
                 let Some(s) = stream.as_ref() else { break };
                 let fed = match &mut copy_from {
                     CopyFrom::Input(source) => {
-                        let mut from = source.copy_source();
+                        let prompt = crate::prompt::copy_prompt(shell);
+                        let mut from = source.copy_source(prompt);
                         let fed = crate::copy::feed(s, &layout, &mut from).await;
                         shell.location = source.location();
                         fed

@@ -174,7 +174,7 @@ const SECTIONS: [Section; 3] = [
             (
                 &["format"],
                 &[
-                    "output format: aligned, asciidoc, csv, html, latex,",
+                    "output format: aligned, asciidoc, csv, html, json, latex,",
                     "latex-longtable, troff-ms, unaligned or wrapped",
                 ],
             ),
@@ -231,14 +231,20 @@ const SECTIONS: [Section; 3] = [
             ),
             (
                 &["PGAPPNAME"],
-                &["the application_name reported to the server"],
+                &["the application_name reported to the server (not used by cor4)"],
             ),
-            (&["PGDATABASE"], &["the database to connect to"]),
+            (
+                &["PGDATABASE"],
+                &["the database to connect to (cor4: -d; the proxy serves one)"],
+            ),
             (
                 &["PGHOST"],
                 &["the host to connect to (cor4 reads COR4_HOST)"],
             ),
-            (&["PGPASSFILE"], &["the file of stored passwords"]),
+            (
+                &["PGPASSFILE"],
+                &["the file of stored passwords (not used by cor4)"],
+            ),
             (
                 &["PGPASSWORD"],
                 &["the password to connect with (cor4 reads COR4_PASSWORD)"],
@@ -253,7 +259,7 @@ const SECTIONS: [Section; 3] = [
             ),
             (
                 &["PSQL_EDITOR, EDITOR, VISUAL"],
-                &["the editor \\e, \\ef and \\ev start (cor4 reads COR4_EDITOR first)"],
+                &["the editor \\e, \\ef and \\ev start"],
             ),
             (
                 &["PSQL_EDITOR_LINENUMBER_ARG"],
@@ -264,10 +270,13 @@ const SECTIONS: [Section; 3] = [
                 &["where the command history is kept (cor4 reads COR4_HISTFILE)"],
             ),
             (&["PSQL_PAGER, PAGER"], &["the pager program"]),
-            (&["PSQL_WATCH_PAGER"], &["the pager for \\watch"]),
+            (
+                &["PSQL_WATCH_PAGER"],
+                &["the pager for \\watch (not used by cor4)"],
+            ),
             (
                 &["PSQLRC"],
-                &["a startup file to read instead of the usual one"],
+                &["a startup file to read instead of the usual one (cor4 reads COR4RC)"],
             ),
             (&["SHELL"], &["the shell \\! starts"]),
             (&["TMPDIR"], &["where temporary files go"]),

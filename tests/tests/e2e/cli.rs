@@ -363,3 +363,32 @@ fn assert_no_diffs(diffs: &[String]) {
         diffs.join("\n")
     );
 }
+
+#[tokio::test]
+async fn ef_edits_a_function_definition_into_the_buffer() {
+    let shell = Shell::start().await;
+    let script = temp_file(
+        "ef.sql",
+        "CREATE FUNCTION ef_probe() RETURNS int LANGUAGE sql AS 'SELECT 41';\n\
+         \\ef ef_probe\n\
+         \\g\n\
+         SELECT ef_probe() AS answer;\n\
+         \\ef no_such_function\n",
+    );
+    let path = script.to_str().expect("utf-8 path");
+    let o = shell
+        .command()
+        .env("EDITOR", "sed -i s/41/42/")
+        .env_remove("PSQL_EDITOR")
+        .env_remove("VISUAL")
+        .args(["-X", "-At", "-f", path])
+        .output()
+        .expect("run cor4");
+    let out = text(&o.stdout);
+    // The edited definition is shown, run by \g, and the function changed.
+    assert!(out.contains("SELECT 42"), "{out}");
+    assert!(out.lines().any(|l| l == "42"), "{out}");
+    let err = text(&o.stderr);
+    assert!(err.contains("function \"no_such_function\" does not exist"), "{err}");
+    let _ = std::fs::remove_file(script);
+}
