@@ -314,6 +314,20 @@ impl SealedOutbound {
         self.seal_full()
     }
 
+    /// Queues the frames `write` appends straight into the buffer (no copy);
+    /// when it fails nothing is queued and its error is returned inside.
+    pub fn queue_with<E>(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<Result<(), E>, ChannelError> {
+        let start = self.plain.len();
+        if let Err(e) = write(&mut self.plain) {
+            self.plain.truncate(start);
+            return Ok(Err(e));
+        }
+        self.seal_full().map(Ok)
+    }
+
     /// Seals the records that are full.
     fn seal_full(&mut self) -> Result<(), ChannelError> {
         let full = self.plain.len() / self.max_record * self.max_record;

@@ -195,6 +195,25 @@ pub fn parse(ty: Type, text: &[u8]) -> Result<Value, TextError> {
     })
 }
 
+/// Appends the Cor4 encoding of PostgreSQL's text output for a non-NULL
+/// value of wire type `ty`: what `parse(ty, text)?.encode(out)` appends,
+/// without building the value when the text is the encoding itself (text,
+/// json, numeric). On an error nothing is appended.
+pub fn encode(ty: Type, text: &[u8], out: &mut Vec<u8>) -> Result<(), TextError> {
+    match ty {
+        Type::Text | Type::Json => {
+            std::str::from_utf8(text).map_err(|_| TextError::InvalidUtf8(ty))?;
+        }
+        Type::Numeric => check_numeric(text)?,
+        _ => {
+            parse(ty, text)?.encode(out);
+            return Ok(());
+        }
+    }
+    crate::codec::put_bytes(out, text);
+    Ok(())
+}
+
 /// Appends `value` as PostgreSQL 15 prints it with default settings; NULL
 /// appends nothing (psql's unaligned and CSV output show it as empty).
 pub fn render(value: &Value, out: &mut String) {
@@ -273,6 +292,12 @@ fn parse_int<T: std::str::FromStr>(text: &[u8], ty: Type) -> Result<T, TextError
 
 /// `NaN`, `Infinity`, `-Infinity` or `-?d+(.d+)?`, as `numeric_out` prints.
 fn parse_numeric(text: &[u8]) -> Result<String, TextError> {
+    check_numeric(text)?;
+    utf8(text, Type::Numeric)
+}
+
+/// That `text` is a number as `numeric_out` prints it.
+fn check_numeric(text: &[u8]) -> Result<(), TextError> {
     let special = matches!(text, b"NaN" | b"Infinity" | b"-Infinity");
     let digits = text.strip_prefix(b"-").unwrap_or(text);
     let (int, frac) = match digits.iter().position(|&b| b == b'.') {
@@ -284,7 +309,7 @@ fn parse_numeric(text: &[u8]) -> Result<String, TextError> {
     if !(special || all_digits(int) && all_digits(frac)) {
         return Err(TextError::Syntax(Type::Numeric));
     }
-    utf8(text, Type::Numeric)
+    Ok(())
 }
 
 /// Hex (`\x00ff`) or escape (`\000\\abc`) bytea output.

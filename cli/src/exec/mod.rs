@@ -324,7 +324,11 @@ pub fn timing_line(elapsed: std::time::Duration) -> String {
 /// them.
 pub fn row_text(row: Row) -> Vec<Option<String>> {
     row.into_values()
-        .iter()
-        .map(cor4_protocol::pgtext::to_text)
+        .into_iter()
+        .map(|value| match value {
+            // The shell asks for text results: the usual case moves.
+            cor4_protocol::Value::Text(text) => Some(text),
+            other => cor4_protocol::pgtext::to_text(&other),
+        })
         .collect()
 }

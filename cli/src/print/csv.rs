@@ -11,14 +11,32 @@
 use super::content::Content;
 
 fn field(out: &mut String, s: &str, sep: char) {
-    let quote =
-        s.contains(sep) || s.contains(['\r', '\n', '"']) || s == "\\." || sep == '\\' || sep == '.';
-    if quote {
-        out.push('"');
-        out.push_str(&s.replace('"', "\"\""));
-        out.push('"');
-    } else {
+    let special = |c: char| c == sep || matches!(c, '\r' | '\n' | '"');
+    let quote = sep == '\\' || sep == '.' || s == "\\." || needs_quote(s, sep, special);
+    if !quote {
         out.push_str(s);
+        return;
+    }
+    out.push('"');
+    let mut rest = s;
+    while let Some(i) = rest.find('"') {
+        out.push_str(&rest[..=i]);
+        out.push('"');
+        rest = &rest[i + 1..];
+    }
+    out.push_str(rest);
+    out.push('"');
+}
+
+/// Whether `s` holds the separator, a quote or a line break: one pass
+/// over the bytes when the separator is ASCII.
+fn needs_quote(s: &str, sep: char, special: impl Fn(char) -> bool) -> bool {
+    if sep.is_ascii() {
+        let sep = u8::try_from(u32::from(sep)).unwrap_or(b',');
+        s.bytes()
+            .any(|b| b == sep || matches!(b, b'\r' | b'\n' | b'"'))
+    } else {
+        s.contains(special)
     }
 }
 

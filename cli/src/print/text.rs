@@ -65,6 +65,11 @@ fn in_ranges(ranges: &[(u32, u32)], cp: u32) -> bool {
 /// any zero byte, without the code points U+nFFFE and U+nFFFF of planes 1
 /// to 16 (psql's UTF-8 validator rejects those and silently skips them).
 pub(super) fn validate(s: &str) -> Cow<'_, str> {
+    // Only a zero byte or a four-byte sequence (lead byte 0xF0 and up) can
+    // change anything: most text passes in one scan of its bytes.
+    if s.bytes().all(|b| b != 0 && b < 0xF0) {
+        return Cow::Borrowed(s);
+    }
     let s = match s.find('\0') {
         Some(end) => &s[..end],
         None => s,

@@ -372,6 +372,50 @@ impl Packet {
         out[start..start + FRAME_HEADER_LEN].copy_from_slice(&body_len.to_le_bytes());
     }
 
+    /// Appends a RESULT_ROW (or RESULT_ROW_NULLS) frame written value by
+    /// value, for a relay converting as it goes: `cells` says which values
+    /// are NULL, `value` appends the encoding of non-NULL value `i`. On an
+    /// error the buffer is left as it was.
+    pub fn encode_result_row<'a, E>(
+        out: &mut Vec<u8>,
+        number: u32,
+        cells: impl ExactSizeIterator<Item = Option<&'a [u8]>> + Clone,
+        mut value: impl FnMut(usize, &'a [u8], &mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let start = out.len();
+        let any_null = cells.clone().any(|c| c.is_none());
+        put_u32(out, 0);
+        put_u8(
+            out,
+            if any_null {
+                kind::RESULT_ROW_NULLS
+            } else {
+                kind::RESULT_ROW
+            },
+        );
+        put_u32(out, number);
+        if any_null {
+            let bitmap_at = out.len();
+            out.resize(bitmap_at + cells.len().div_ceil(8), 0);
+            for (i, cell) in cells.clone().enumerate() {
+                if cell.is_none() {
+                    out[bitmap_at + i / 8] |= 1 << (i % 8);
+                }
+            }
+        }
+        for (i, cell) in cells.enumerate() {
+            if let Some(bytes) = cell
+                && let Err(e) = value(i, bytes, out)
+            {
+                out.truncate(start);
+                return Err(e);
+            }
+        }
+        let body_len = crate::codec::len_u32(out.len() - start - FRAME_HEADER_LEN);
+        out[start..start + FRAME_HEADER_LEN].copy_from_slice(&body_len.to_le_bytes());
+        Ok(())
+    }
+
     /// The whole frame as a new buffer.
     pub fn to_frame(&self) -> Vec<u8> {
         let mut out = Vec::new();

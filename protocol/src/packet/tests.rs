@@ -798,3 +798,50 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn result_rows_written_in_place_equal_encoded_ones() {
+    use crate::codec::put_bytes;
+    for values in [
+        vec![Value::Text("a".into()), Value::Int4(7)],
+        vec![Value::Null, Value::Text("x".into()), Value::Null],
+        vec![],
+    ] {
+        let expected = Packet::ResultRow(ResultRow {
+            number: 9,
+            values: values.clone(),
+        })
+        .to_frame();
+        let cells: Vec<Option<Vec<u8>>> = values
+            .iter()
+            .map(|v| {
+                (!v.is_null()).then(|| {
+                    let mut b = Vec::new();
+                    v.encode(&mut b);
+                    b
+                })
+            })
+            .collect();
+        let mut out = vec![0xee];
+        Packet::encode_result_row(
+            &mut out,
+            9,
+            cells.iter().map(Option::as_deref),
+            |_, bytes, out| -> Result<(), ()> {
+                out.extend_from_slice(bytes);
+                Ok(())
+            },
+        )
+        .expect("written");
+        assert_eq!(&out[1..], expected.as_slice(), "{values:?}");
+        // A failing value leaves the buffer as it was.
+        let mut out = vec![0xee];
+        let failed =
+            Packet::encode_result_row(&mut out, 1, [Some(&b"x"[..])].into_iter(), |_, _, out| {
+                put_bytes(out, b"partial");
+                Err(())
+            });
+        assert!(failed.is_err());
+        assert_eq!(out, [0xee]);
+    }
+}

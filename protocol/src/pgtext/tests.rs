@@ -510,3 +510,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn encoding_in_place_equals_parsing_then_encoding() {
+    let cases: &[(Type, &[u8])] = &[
+        (Type::Text, b"hello"),
+        (Type::Json, b"{\"a\": 1}"),
+        (Type::Numeric, b"-12.50"),
+        (Type::Numeric, b"NaN"),
+        (Type::Int4, b"42"),
+        (Type::Int8, b"-9"),
+        (Type::Bool, b"t"),
+        (Type::Date, b"2024-02-29"),
+        (Type::Bytea, b"\\x00ff"),
+        (Type::Float8, b"1.5"),
+    ];
+    for &(ty, text) in cases {
+        let mut expected = Vec::new();
+        parse(ty, text).expect("valid").encode(&mut expected);
+        let mut out = Vec::new();
+        encode(ty, text, &mut out).expect("valid");
+        assert_eq!(out, expected, "{ty:?} {text:?}");
+    }
+    for &(ty, text) in &[
+        (Type::Numeric, &b"1e5"[..]),
+        (Type::Text, &b"\xff"[..]),
+        (Type::Int4, &b"x"[..]),
+    ] {
+        let mut out = vec![1];
+        assert!(encode(ty, text, &mut out).is_err(), "{ty:?}");
+        assert_eq!(out, [1]);
+    }
+}

@@ -3,7 +3,6 @@
 //! bytes are needed) and the owned types handed to callers.
 
 use std::fmt;
-use std::ops::Range;
 
 use bytes::{Bytes, BytesMut};
 use fallible_iterator::FallibleIterator;
@@ -127,56 +126,96 @@ impl CopyStart {
 /// One row of a result, in PostgreSQL's text format.
 ///
 /// The row owns a slice of the connection's read buffer, so it costs no copy
-/// of the values; every value range was checked when the row was decoded.
+/// of the values and no allocation; every value's length was checked when
+/// the row was decoded, and the values are read from the slice in order.
 #[derive(Clone, Debug)]
 pub struct DataRow {
+    /// The values: each a big-endian i32 length (-1 for NULL) and bytes.
     storage: Bytes,
-    ranges: Vec<Option<Range<usize>>>,
+    count: usize,
 }
 
 impl DataRow {
     pub(crate) fn new(body: &DataRowBody) -> Result<Self, PgError> {
-        let ranges = body.ranges().collect().map_err(PgError::Malformed)?;
+        let mut count = 0;
+        let mut ranges = body.ranges();
+        while ranges.next().map_err(PgError::Malformed)?.is_some() {
+            count += 1;
+        }
         Ok(DataRow {
             storage: body.buffer_bytes().clone(),
-            ranges,
+            count,
         })
     }
 
     /// The number of values in the row.
     pub fn len(&self) -> usize {
-        self.ranges.len()
+        self.count
     }
 
     /// Whether the row has no values at all.
     pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
+        self.count == 0
     }
 
     /// Value `i` as text-format bytes; `None` for NULL and for `i` out of range.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let range = self.ranges.get(i)?.clone()?;
-        self.storage.get(range)
+        self.iter().nth(i).flatten()
     }
 
     /// Value `i` as a zero-copy [`Bytes`]; `None` for NULL and for `i` out of range.
     pub fn get_bytes(&self, i: usize) -> Option<Bytes> {
-        let range = self.ranges.get(i)?.clone()?;
-        (range.end <= self.storage.len()).then(|| self.storage.slice(range))
+        let value = self.get(i)?;
+        Some(self.storage.slice_ref(value))
     }
 
     /// Whether value `i` is NULL (`false` for `i` out of range).
     pub fn is_null(&self, i: usize) -> bool {
-        matches!(self.ranges.get(i), Some(None))
+        matches!(self.iter().nth(i), Some(None))
     }
 
     /// The values in column order, `None` for NULL.
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = Option<&[u8]>> + '_ {
-        self.ranges
-            .iter()
-            .map(|r| r.clone().and_then(|r| self.storage.get(r)))
+    pub fn iter(&self) -> Values<'_> {
+        Values {
+            rest: &self.storage,
+            left: self.count,
+        }
     }
 }
+
+/// The values of a [`DataRow`], in order.
+#[derive(Clone, Debug)]
+pub struct Values<'a> {
+    rest: &'a [u8],
+    left: usize,
+}
+
+impl<'a> Iterator for Values<'a> {
+    type Item = Option<&'a [u8]>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        // Checked when the row was decoded; a short buffer ends the walk.
+        let (len, rest) = self.rest.split_first_chunk::<4>()?;
+        let len = i32::from_be_bytes(*len);
+        let Ok(len) = usize::try_from(len) else {
+            self.rest = rest;
+            return Some(None);
+        };
+        let (value, rest) = rest.split_at_checked(len)?;
+        self.rest = rest;
+        Some(Some(value))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for Values<'_> {}
 
 /// An ErrorResponse or NoticeResponse with all its fields.
 ///

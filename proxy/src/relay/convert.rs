@@ -8,10 +8,10 @@
 
 use cor4_protocol::packet::{
     ColumnDescription, ColumnType, CopyFormat, CopyResponse, DiagField, ErrorPacket, Notice,
-    OkDetail, OkPacket, Param, ParamDescription, ResultHead, ResultRow, TransactionStatus,
+    OkDetail, OkPacket, Param, ParamDescription, ResultHead, TransactionStatus,
 };
 use cor4_protocol::pgtext::{self, TextError};
-use cor4_protocol::{ErrorCode, Packet, Type, Value};
+use cor4_protocol::{ErrorCode, Packet, Type};
 
 use crate::pgwire::{self, Column, CopyStart, DataRow, DbError};
 
@@ -173,32 +173,31 @@ pub(super) enum RowError {
     },
 }
 
-/// The values of `row` as `types` say, NULL as [`Value::Null`].
-pub(super) fn row_values(types: &[Type], row: &DataRow) -> Result<Vec<Value>, RowError> {
+/// Appends RESULT_ROW number `count` of `row` straight into `out`, each
+/// value converted from PostgreSQL's text as `types` say, with no value
+/// built in between (text, numeric and json are copied as they are).
+pub(super) fn encode_row(
+    out: &mut Vec<u8>,
+    count: u64,
+    types: &[Type],
+    row: &DataRow,
+) -> Result<(), RowError> {
     if row.len() != types.len() {
         return Err(RowError::Width {
             expected: types.len(),
             got: row.len(),
         });
     }
-    types
-        .iter()
-        .zip(row.iter())
-        .enumerate()
-        .map(|(column, (&ty, text))| match text {
-            None => Ok(Value::Null),
-            Some(text) => {
-                pgtext::parse(ty, text).map_err(|error| RowError::Value { column, error })
-            }
-        })
-        .collect()
+    Packet::encode_result_row(out, row_number(count), row.iter(), |column, text, out| {
+        let ty = types.get(column).copied().unwrap_or(Type::Text);
+        pgtext::encode(ty, text, out).map_err(|error| RowError::Value { column, error })
+    })
 }
 
-/// RESULT_ROW number `count` (1-based) of a result; wraps past `u32::MAX`
+/// The number of RESULT_ROW `count` (1-based): it wraps past `u32::MAX`
 /// as `docs/protocol.md` §3 says.
-pub(super) fn result_row(count: u64, values: Vec<Value>) -> Packet {
-    let number = u32::try_from(count & u64::from(u32::MAX)).unwrap_or(u32::MAX);
-    Packet::ResultRow(ResultRow { number, values })
+fn row_number(count: u64) -> u32 {
+    u32::try_from(count & u64::from(u32::MAX)).unwrap_or(u32::MAX)
 }
 
 /// The ERROR that replaces a row the relay could not read. `names` are the
@@ -479,10 +478,7 @@ mod tests {
 
     #[test]
     fn row_numbers_wrap_past_u32() {
-        let number = |count| match result_row(count, Vec::new()) {
-            Packet::ResultRow(r) => r.number,
-            other => panic!("{other:?}"),
-        };
+        let number = row_number;
         assert_eq!(number(1), 1);
         assert_eq!(number(u64::from(u32::MAX)), u32::MAX);
         assert_eq!(number(u64::from(u32::MAX) + 1), 0);

@@ -337,20 +337,23 @@ where
                         },
                         &[],
                     )),
-                    Some((names, types)) => convert::row_values(types, &row).map_err(|error| {
-                        tracing::warn!(
-                            user = %self.ctx.user,
-                            error = ?error,
-                            "a value from PostgreSQL could not be relayed"
-                        );
-                        convert::row_error(run.kind, error, names)
-                    }),
+                    Some((names, types)) => {
+                        let number = run.rows + 1;
+                        self.queue_with(|out| convert::encode_row(out, number, types, &row))?
+                            .map_err(|error| {
+                                tracing::warn!(
+                                    user = %self.ctx.user,
+                                    error = ?error,
+                                    "a value from PostgreSQL could not be relayed"
+                                );
+                                convert::row_error(run.kind, error, names)
+                            })
+                    }
                 };
                 match converted {
-                    Ok(values) => {
+                    Ok(()) => {
                         run.rows += 1;
                         self.rows += 1;
-                        self.queue(&convert::result_row(run.rows, values))?;
                     }
                     Err(packet) => self.relay_failed(run, &packet)?,
                 }

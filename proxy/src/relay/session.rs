@@ -384,6 +384,18 @@ where
         self.out.queue(packet).map_err(sealing_failed)
     }
 
+    /// Queues the frames `write` appends in place; its own error comes back
+    /// inside (nothing queued then).
+    pub(super) fn queue_with<E>(
+        &mut self,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Step<Result<(), E>> {
+        if self.poisoned {
+            return Err(SessionEnd::ClientDisconnected);
+        }
+        self.out.queue_with(write).map_err(sealing_failed)
+    }
+
     /// Seals whatever is queued so it can be written now.
     fn seal_all(&mut self) -> Step {
         self.flush_copy_data()?;
