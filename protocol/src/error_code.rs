@@ -43,11 +43,19 @@ pub enum ErrorCode {
     Internal = 36,
     /// The packet is not allowed in this state.
     NotAllowed = 37,
+    /// An operator ended the session (`cor4-proxy kill`).
+    SessionEnded = 38,
+    /// The user already has a session and the server refuses another
+    /// (`--duplicate-login refuse`).
+    DuplicateLogin = 39,
+    /// A newer login of the same user replaced this session
+    /// (`--duplicate-login replace`).
+    SessionReplaced = 40,
 }
 
 impl ErrorCode {
     /// Every defined code.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::LoginFailed,
         ErrorCode::AccountLocked,
         ErrorCode::AddressNotAllowed,
@@ -65,6 +73,9 @@ impl ErrorCode {
         ErrorCode::BackendUnavailable,
         ErrorCode::Internal,
         ErrorCode::NotAllowed,
+        ErrorCode::SessionEnded,
+        ErrorCode::DuplicateLogin,
+        ErrorCode::SessionReplaced,
     ];
 
     /// The wire value.

@@ -13,6 +13,7 @@ use crate::config::{
     Cli, Command, CommonArgs, Config, Database, LogFormat, ServeArgs, UserCommand,
 };
 use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
+use crate::registry::{Registry, spawn_sync};
 use crate::server::{ServerState, serve};
 use crate::users::{UserError, UserStore, generate_password};
 
@@ -41,6 +42,20 @@ pub fn run() -> ExitCode {
             None => run_serve(&cli.common, &cli.serve).await,
             Some(Command::Serve(args)) => run_serve(&cli.common, &args).await,
             Some(Command::User(cmd)) => run_user(&cli.common, cmd).await,
+            Some(Command::Sessions { json }) => {
+                with_store(&cli.common, |store| async move {
+                    crate::admin::list_sessions(&store, json).await?;
+                    Ok(())
+                })
+                .await
+            }
+            Some(Command::Kill { id, user }) => {
+                with_store(&cli.common, |store| async move {
+                    println!("{}", crate::admin::kill(&store, id, user).await?);
+                    Ok(())
+                })
+                .await
+            }
         }
     });
     match result {
@@ -198,7 +213,15 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
         tracing::info!("shutting down: no new sessions, running queries get the grace period");
         let _ = tx.send(true);
     });
-    serve(listener, ServerState::new(config.clone(), store, audit), rx).await;
+    let registry = Arc::new(Registry::new(config.instance_name_for(bound)));
+    let sync = spawn_sync(store.clone(), registry.clone(), rx.clone());
+    serve(
+        listener,
+        ServerState::new(config.clone(), store, audit, registry),
+        rx,
+    )
+    .await;
+    let _ = sync.await;
     Ok(())
 }
 
@@ -236,6 +259,23 @@ fn read_password_stdin() -> Result<String, AnyError> {
         return Err("no password on standard input".into());
     }
     Ok(password)
+}
+
+/// Runs `f` with the user store (starting the embedded cluster if it is
+/// not running, and stopping it again then).
+async fn with_store<F, Fut>(common: &CommonArgs, f: F) -> Result<(), AnyError>
+where
+    F: FnOnce(UserStore) -> Fut,
+    Fut: std::future::Future<Output = Result<(), AnyError>>,
+{
+    let config = Config::resolve(common, &ServeArgs::default())?;
+    let backend = Backend::start(&config.database).await?;
+    let result = match backend.open_store(&config).await {
+        Ok(store) => f(store).await,
+        Err(e) => Err(e),
+    };
+    backend.stop(false).await;
+    result
 }
 
 async fn run_user(common: &CommonArgs, cmd: UserCommand) -> Result<(), AnyError> {
@@ -294,7 +334,7 @@ async fn user_command(
             }
         }
         UserCommand::Lock { name } => {
-            store.lock(&name).await?;
+            crate::admin::lock_user(&store, &name).await?;
             println!("Locked {name}");
         }
         UserCommand::Unlock { name } => {

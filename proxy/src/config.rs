@@ -48,6 +48,22 @@ pub enum Command {
     /// Manage cor4 users (works whether or not `serve` is running).
     #[command(subcommand)]
     User(UserCommand),
+    /// List the live sessions of every proxy on the database.
+    Sessions {
+        /// One JSON object per session and line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// End a session (or every session of a user) on whichever proxy holds
+    /// it; the client gets ERROR 38.
+    Kill {
+        /// The session id, as `sessions` shows it.
+        #[arg(required_unless_present = "user", conflicts_with = "user")]
+        id: Option<String>,
+        /// End every session of this user.
+        #[arg(long)]
+        user: Option<String>,
+    },
 }
 
 /// `cor4-proxy user …`.
@@ -174,6 +190,27 @@ pub struct ServeArgs {
     /// Log the text of every query (off by default: queries may hold secrets).
     #[arg(long, env = "COR4_LOG_QUERIES")]
     pub log_queries: bool,
+    /// A second login of a user with a live session: allow it, refuse it,
+    /// or replace the older session [default: allow].
+    #[arg(long, env = "COR4_DUPLICATE_LOGIN")]
+    pub duplicate_login: Option<DuplicateLogin>,
+    /// This proxy's name in `cor4-proxy sessions` [default: host name and
+    /// listen port].
+    #[arg(long, env = "COR4_INSTANCE_NAME")]
+    pub instance_name: Option<String>,
+}
+
+/// What a second login of a user who already has a session gets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateLogin {
+    /// Both sessions live.
+    #[default]
+    Allow,
+    /// The newer login is refused with ERROR 39.
+    Refuse,
+    /// The older sessions end with ERROR 40; the newer one goes on.
+    Replace,
 }
 
 /// The config file: every option, all optional.
@@ -194,6 +231,8 @@ pub struct FileConfig {
     shutdown_grace: Option<u64>,
     audit_log: Option<String>,
     log_queries: Option<bool>,
+    duplicate_login: Option<DuplicateLogin>,
+    instance_name: Option<String>,
 }
 
 /// Where the proxy's PostgreSQL is.
@@ -237,6 +276,11 @@ pub struct Config {
     pub audit_log: Option<PathBuf>,
     /// Whether query text is logged.
     pub log_queries: bool,
+    /// The duplicate-login policy.
+    pub duplicate_login: DuplicateLogin,
+    /// This proxy's name among the proxies sharing the database, when
+    /// given (see [`Config::instance_name_for`]).
+    pub instance_name: Option<String>,
 }
 
 /// A configuration problem, reported before anything starts.
@@ -365,16 +409,18 @@ impl Config {
                 Database::Url(_) => None,
             },
         };
+        let listen = serve
+            .listen
+            .or(file.listen)
+            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7654)));
+        let instance_name = serve.instance_name.clone().or(file.instance_name);
         Ok(Config {
             database,
             log_format: common
                 .log_format
                 .or(file.log_format)
                 .unwrap_or(LogFormat::Human),
-            listen: serve
-                .listen
-                .or(file.listen)
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7654))),
+            listen,
             max_record,
             max_packet,
             login_timeout: Duration::from_secs(login_timeout),
@@ -386,8 +432,32 @@ impl Config {
             ),
             audit_log,
             log_queries: serve.log_queries || file.log_queries.unwrap_or(false),
+            duplicate_login: serve
+                .duplicate_login
+                .or(file.duplicate_login)
+                .unwrap_or_default(),
+            instance_name,
         })
     }
+}
+
+impl Config {
+    /// This proxy's name: the configured one, else the host name and the
+    /// port it listens on.
+    pub fn instance_name_for(&self, bound: SocketAddr) -> String {
+        self.instance_name
+            .clone()
+            .unwrap_or_else(|| format!("{}:{}", host_name(), bound.port()))
+    }
+}
+
+/// This machine's name (Linux), or `localhost`.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod admin;
 mod app;
 pub mod audit;
 pub mod config;
@@ -17,6 +18,7 @@ pub mod config;
 pub mod fuzz_hooks;
 pub mod pg_embedded;
 pub mod pgwire;
+pub mod registry;
 pub mod relay;
 pub mod server;
 pub mod users;

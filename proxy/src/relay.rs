@@ -100,6 +100,9 @@ pub struct SessionContext {
     pub must_change_password: bool,
     /// Where CHPASS stores the new password.
     pub passwords: Arc<dyn PasswordChanger>,
+    /// The session in the registry: its state and counters, and the switch
+    /// that ends it from outside.
+    pub live: Arc<crate::registry::LiveSession>,
 }
 
 /// How a session ended.
@@ -118,6 +121,9 @@ pub enum SessionEnd {
     ProtocolError,
     /// The PostgreSQL connection failed (ERROR 35 sent).
     BackendGone,
+    /// Ended from outside: an operator, a lock, or a newer login (the
+    /// ERROR said which).
+    Ended,
 }
 
 impl SessionEnd {
@@ -130,6 +136,7 @@ impl SessionEnd {
             SessionEnd::Shutdown => "shutdown",
             SessionEnd::ProtocolError => "protocol_error",
             SessionEnd::BackendGone => "backend_gone",
+            SessionEnd::Ended => "ended",
         }
     }
 }

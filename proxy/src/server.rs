@@ -20,7 +20,9 @@ use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet
 
 use crate::audit::Audit;
 use crate::config::Config;
+use crate::config::DuplicateLogin;
 use crate::pgwire::PgConn;
+use crate::registry::{Control, LiveSession, Registry, notify_control};
 use crate::relay::{self, SessionContext};
 use crate::users::{UserRecord, UserStore};
 
@@ -39,14 +41,22 @@ pub struct ServerState {
     pub store: Arc<UserStore>,
     /// The audit log.
     pub audit: Arc<Audit>,
+    /// This proxy's live sessions.
+    pub registry: Arc<Registry>,
     sessions: Arc<Semaphore>,
     failures_by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
 
 impl ServerState {
     /// Shared state for `config`.
-    pub fn new(config: Arc<Config>, store: Arc<UserStore>, audit: Arc<Audit>) -> Arc<Self> {
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<UserStore>,
+        audit: Arc<Audit>,
+        registry: Arc<Registry>,
+    ) -> Arc<Self> {
         Arc::new(ServerState {
+            registry,
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
             config,
             store,
@@ -157,22 +167,30 @@ async fn connection(
         }
     };
     let started = Instant::now();
+    let live = state.registry.register(&user.name, peer);
+    // Registered first: a lock or kill from now on reaches this session.
+    if let Some((code, message)) = admission(&state, &user, &live).await {
+        state.audit.record(
+            "login_refused",
+            Some(peer),
+            json!({"user": user.name, "reason": message}),
+        );
+        state.registry.remove(&live.id);
+        refuse_after_login(stream, channel, code, message).await;
+        return;
+    }
     let pg = match connect_backend(&state.store, &user).await {
         Ok(pg) => pg,
         Err(e) => {
             tracing::error!(user = %user.name, error = %e, "cannot connect to PostgreSQL for a session");
-            let (_, write) = stream.into_split();
-            let mut writer = SealedWriter::new(write, channel.sealer, channel.peer_max_record);
-            let _ = writer
-                .send(&Packet::Error(ErrorPacket {
-                    answered: kind::LOGIN,
-                    code: ErrorCode::BackendUnavailable.as_i32(),
-                    message:
-                        "the proxy cannot reach PostgreSQL; try again later or tell the operator"
-                            .into(),
-                    ..ErrorPacket::default()
-                }))
-                .await;
+            state.registry.remove(&live.id);
+            refuse_after_login(
+                stream,
+                channel,
+                ErrorCode::BackendUnavailable,
+                "the proxy cannot reach PostgreSQL; try again later or tell the operator",
+            )
+            .await;
             return;
         }
     };
@@ -192,8 +210,10 @@ async fn connection(
             audit: state.audit.clone(),
             peer,
         }),
+        live: Arc::clone(&live),
     };
     let summary = relay::run_session(reader, writer, pg, ctx).await;
+    state.registry.remove(&live.id);
     state.audit.record(
         "session_end",
         Some(peer),
@@ -206,6 +226,86 @@ async fn connection(
         }),
     );
     drop(permit);
+}
+
+/// Sends a sealed ERROR answering LOGIN over a channel that was just
+/// established, and closes.
+async fn refuse_after_login(
+    stream: TcpStream,
+    channel: cor4_protocol::handshake::Channel,
+    code: ErrorCode,
+    message: &str,
+) {
+    let (_, write) = stream.into_split();
+    let mut writer = SealedWriter::new(write, channel.sealer, channel.peer_max_record);
+    let _ = writer
+        .send(&Packet::Error(ErrorPacket {
+            answered: kind::LOGIN,
+            code: code.as_i32(),
+            message: message.to_owned(),
+            ..ErrorPacket::default()
+        }))
+        .await;
+}
+
+/// After the password is proven: whether the session may start. The
+/// account is read again (a lock that came during the handshake wins), and
+/// the duplicate-login policy applies.
+async fn admission(
+    state: &ServerState,
+    user: &UserRecord,
+    live: &LiveSession,
+) -> Option<(ErrorCode, &'static str)> {
+    match state.store.lookup(&user.name).await {
+        Ok(Some(now)) if now.locked => {
+            return Some((
+                ErrorCode::AccountLocked,
+                "this account is locked; ask an administrator to unlock it",
+            ));
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return Some((ErrorCode::AccountLocked, "this account no longer exists"));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "user store failed while admitting a session");
+            return Some((
+                ErrorCode::BackendUnavailable,
+                "the proxy cannot reach its user store; try again later or tell the operator",
+            ));
+        }
+    }
+    match state.config.duplicate_login {
+        DuplicateLogin::Allow => None,
+        DuplicateLogin::Refuse => {
+            let here = state.registry.user_sessions(&user.name, Some(&live.id));
+            let elsewhere = state
+                .store
+                .sessions_elsewhere(&user.name, state.registry.instance())
+                .await
+                .unwrap_or(0);
+            (here > 0 || elsewhere > 0).then_some((
+                ErrorCode::DuplicateLogin,
+                "this user already has a session and the server allows only one; \
+                 end it first (or ask an operator to)",
+            ))
+        }
+        DuplicateLogin::Replace => {
+            let control = Control::KillUser {
+                user: user.name.clone(),
+                reason: "replaced",
+                except: Some(live.id.clone()),
+            };
+            let (code, message) = crate::registry::end_reason("replaced");
+            state
+                .registry
+                .end_user(&user.name, code, message, Some(&live.id));
+            if let Err(e) = notify_control(&state.store, &control).await {
+                tracing::warn!(error = %e, "cannot ask other proxies to end the older sessions");
+            }
+            None
+        }
+    }
 }
 
 /// Connects the session's PostgreSQL connection as the user's own role. If

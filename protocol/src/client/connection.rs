@@ -339,9 +339,10 @@ where
                             }
                             continue;
                         }
-                        (kind::ERROR, 0) => {
-                            // The server ends the session; say why to
-                            // whoever asks next.
+                        (kind::ERROR, 0 | kind::LOGIN) => {
+                            // The server ends the session (or refuses it
+                            // right after the login); say why to whoever
+                            // asks next.
                             if let Ok(Packet::Error(e)) = Packet::decode(body, None) {
                                 if let Ok(mut slot) = self.shared.reason.lock() {
                                     *slot = Some(e.into());
@@ -362,7 +363,7 @@ where
                 }
             }
             let Some(front) = self.pending.front() else {
-                if kind == kind::ERROR && answered == 0 {
+                if kind == kind::ERROR && (answered == 0 || answered == kind::LOGIN) {
                     self.chunk.clear();
                     continue;
                 }
@@ -374,7 +375,7 @@ where
                 End::Ready => kind == kind::READY,
                 End::Answer(k) => matches!(kind, kind::OK | kind::ERROR) && answered == k,
                 End::Close => false,
-            } || (kind == kind::ERROR && answered == 0);
+            } || (kind == kind::ERROR && (answered == 0 || answered == kind::LOGIN));
             if ends {
                 self.deliver().await?;
                 if let Some(done) = self.pending.pop_front() {

@@ -13,6 +13,8 @@
 //!   ReadyForQuery ─▶ READY
 //! ```
 
+use crate::pgwire::TransactionStatus;
+use crate::registry::SessionState as LiveState;
 use std::collections::HashMap;
 
 use cor4_protocol::crypto::PasswordKey;
@@ -222,6 +224,7 @@ where
         match sent {
             Ok(()) => {
                 self.queries += 1;
+                self.ctx.live.request_started();
                 if self.ctx.log_queries {
                     tracing::info!(user = %self.ctx.user, request = kind, "request sent");
                 }
@@ -270,6 +273,11 @@ where
         }
         match event {
             Event::Ready(status) => {
+                self.ctx.live.request_ended(match status {
+                    TransactionStatus::Idle => LiveState::Idle,
+                    TransactionStatus::InTransaction => LiveState::InTransaction,
+                    TransactionStatus::Failed => LiveState::FailedTransaction,
+                });
                 self.finish(run);
                 self.queue(&convert::ready(status))?;
                 return Ok(true);
@@ -354,6 +362,10 @@ where
                     Ok(()) => {
                         run.rows += 1;
                         self.rows += 1;
+                        self.ctx
+                            .live
+                            .rows
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                     Err(packet) => self.relay_failed(run, &packet)?,
                 }

@@ -155,14 +155,22 @@ where
                     }
                     Ok(n) => {
                         self.out.consume(n);
+                        self.ctx.live.bytes_out.fetch_add(
+                            u64::try_from(n).unwrap_or(0),
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
                         Ok(())
                     }
                 }
             }
             read = self.inbound.read_from(&mut self.rd), if can_read => match read {
                 Ok(0) => Err(SessionEnd::ClientDisconnected),
-                Ok(_) => {
+                Ok(n) => {
                     self.last_heard = Instant::now();
+                    self.ctx.live.bytes_in.fetch_add(
+                        u64::try_from(n).unwrap_or(0),
+                        std::sync::atomic::Ordering::Relaxed,
+                    );
                     Ok(())
                 }
                 Err(e) => self.channel_failed(&e),
@@ -193,6 +201,13 @@ where
                         self.last_words(ErrorCode::IdleTimeout, SessionEnd::IdleTimeout)
                     }
                 }
+            }
+            request = self.ctx.live.end_requested() => {
+                if self.running.is_some() {
+                    spawn_cancel(self.cancel.clone());
+                }
+                self.queue(&convert::error_packet(0, request.code, request.message))?;
+                Err(SessionEnd::Ended)
             }
             event = self.pg.next_event(), if read_pg => self.on_pg(event).await,
             // Nothing more to send at once: let the client have it.

@@ -78,6 +78,8 @@ struct Client {
     shutdown: watch::Sender<bool>,
     /// The backend serving the session.
     pid: i32,
+    /// The session in a registry of its own.
+    live: Arc<crate::registry::LiveSession>,
 }
 
 async fn start(options: Options) -> Client {
@@ -90,6 +92,8 @@ async fn start(options: Options) -> Client {
     let (server_read, server_write) = split(server_end);
     let (client_read, client_write) = split(client_end);
     let (shutdown, shutdown_rx) = watch::channel(false);
+    let live = crate::registry::Registry::new("test")
+        .register("alice", "127.0.0.1:1".parse().expect("address"));
     let ctx = SessionContext {
         user: "alice".into(),
         idle_timeout: options.idle_timeout,
@@ -98,6 +102,7 @@ async fn start(options: Options) -> Client {
         shutdown_grace: options.shutdown_grace,
         must_change_password: options.must_change_password,
         passwords: options.passwords,
+        live: Arc::clone(&live),
     };
     let session = tokio::spawn(run_session(
         SealedReader::new(
@@ -128,6 +133,7 @@ async fn start(options: Options) -> Client {
         session,
         shutdown,
         pid,
+        live,
     }
 }
 
@@ -843,6 +849,28 @@ async fn an_idle_session_times_out() {
     assert_eq!(c.recv().await, None, "then the connection closes");
     assert_eq!(c.ended().await.end, SessionEnd::IdleTimeout);
     assert_backend_gone_within(pid, Duration::from_secs(2)).await;
+}
+
+#[tokio::test]
+async fn an_operator_ends_a_session_mid_query_with_its_error() {
+    let mut c = start(Options::default()).await;
+    let pid = c.pid;
+    assert_eq!(c.live.state().name(), "idle");
+    c.send(Packet::Query("SELECT pg_sleep(60)".into())).await;
+    // Wait until the relay says the request runs.
+    while c.live.state().name() != "active" {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    c.live
+        .end(ErrorCode::SessionEnded, "an operator ended this session");
+    let reply = c.recv().await.expect("an ERROR");
+    let e = error(&reply);
+    assert_eq!((e.answered, e.code), (0, ErrorCode::SessionEnded.as_i32()));
+    assert_eq!(e.message, "an operator ended this session");
+    assert_eq!(c.recv().await, None, "then the connection closes");
+    assert_eq!(c.live.queries.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(c.ended().await.end, SessionEnd::Ended);
+    assert_backend_gone_within(pid, Duration::from_secs(30)).await;
 }
 
 #[tokio::test]

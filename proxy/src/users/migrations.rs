@@ -25,10 +25,11 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "users and settings; revoke default privileges",
-    sql: r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "users and settings; revoke default privileges",
+        sql: r#"
 CREATE TABLE cor4.users (
     name text PRIMARY KEY CHECK (name ~ '^[a-z_][a-z0-9_]{0,62}$'),
     role text NOT NULL UNIQUE CHECK (role ~ '^[a-z_][a-z0-9_]{0,62}$'),
@@ -59,7 +60,58 @@ END $$;
 -- no role may create objects in public that others' queries could resolve to.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        description: "live sessions of every proxy, and the control queue",
+        sql: r#"
+CREATE TABLE cor4.proxies (
+    name text PRIMARY KEY,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    seen_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE cor4.sessions (
+    id text PRIMARY KEY,
+    proxy text NOT NULL,
+    user_name text NOT NULL,
+    client text NOT NULL,
+    login_at timestamptz NOT NULL,
+    state text NOT NULL,
+    query_seconds double precision,
+    queries bigint NOT NULL,
+    rows bigint NOT NULL,
+    bytes_in bigint NOT NULL,
+    bytes_out bigint NOT NULL,
+    seen_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX sessions_user ON cor4.sessions (user_name);
+CREATE TABLE cor4.control (
+    id bigserial PRIMARY KEY,
+    at timestamptz NOT NULL DEFAULT now(),
+    op text NOT NULL CHECK (op IN ('kill', 'kill_user')),
+    session text,
+    user_name text,
+    reason text NOT NULL,
+    except_session text
+);
+-- Sessions of proxies that stopped beating are not live.
+CREATE VIEW cor4.live_sessions AS
+    SELECT s.id, s.proxy, s.user_name, s.client, s.login_at, s.state, s.query_seconds,
+           s.queries, s.rows, s.bytes_in, s.bytes_out
+    FROM cor4.sessions s
+    JOIN cor4.proxies p ON p.name = s.proxy
+    WHERE p.seen_at > now() - interval '10 seconds';
+DO $$
+DECLARE r record;
+BEGIN
+    FOR r IN SELECT role FROM cor4.users WHERE is_admin LOOP
+        EXECUTE format('GRANT USAGE ON SCHEMA cor4 TO %I', r.role);
+        EXECUTE format('GRANT SELECT ON cor4.live_sessions TO %I', r.role);
+    END LOOP;
+END $$;
+"#,
+    },
+];
 
 /// The newest version this binary knows.
 pub(crate) fn latest() -> i32 {

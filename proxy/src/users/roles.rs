@@ -116,7 +116,11 @@ pub(crate) async fn create(
         sql.push_str(&format!("REVOKE {r} FROM CURRENT_USER;"));
     }
     if admin {
-        sql.push_str(&format!("GRANT pg_monitor, pg_signal_backend TO {r};"));
+        sql.push_str(&format!(
+            "GRANT pg_monitor, pg_signal_backend TO {r};\
+             GRANT USAGE ON SCHEMA cor4 TO {r};\
+             GRANT SELECT ON cor4.live_sessions TO {r};"
+        ));
     }
     tx.batch_execute(&sql).await?;
     Ok(())

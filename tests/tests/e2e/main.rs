@@ -14,6 +14,7 @@ mod isolation;
 mod login;
 mod params;
 mod queries;
+mod sessions;
 mod shell;
 mod streaming;
 mod types;
