@@ -206,7 +206,6 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
                 .unwrap_or_default()
         )
     })?);
-    tracing::info!(listen = %bound, "cor4-proxy accepting sessions");
     let (tx, rx) = watch::channel(false);
     tokio::spawn(async move {
         shutdown_signal().await;
@@ -215,6 +214,30 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
     });
     let registry = Arc::new(Registry::new(config.instance_name_for(bound)));
     let sync = spawn_sync(store.clone(), registry.clone(), rx.clone());
+    let accepting = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    if let Some(addr) = config.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| format!("cannot serve metrics on {addr}: {e} (use --metrics-listen)"))?;
+        let health = Arc::new(crate::metrics::http::Health {
+            metrics: registry.metrics().clone(),
+            registry: registry.clone(),
+            store: store.clone(),
+            accepting: accepting.clone(),
+        });
+        tracing::info!(listen = %listener.local_addr().unwrap_or(addr), "serving metrics and health");
+        tokio::spawn(crate::metrics::http::serve(listener, health, rx.clone()));
+    }
+    tracing::info!(listen = %bound, "cor4-proxy accepting sessions");
+    {
+        let accepting = accepting.clone();
+        let mut rx = rx.clone();
+        tokio::spawn(async move {
+            if rx.changed().await.is_ok() {
+                accepting.store(false, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    }
     serve(
         listener,
         ServerState::new(config.clone(), store, audit, registry),

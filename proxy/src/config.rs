@@ -198,6 +198,10 @@ pub struct ServeArgs {
     /// listen port].
     #[arg(long, env = "COR4_INSTANCE_NAME")]
     pub instance_name: Option<String>,
+    /// Serve Prometheus metrics (/metrics), /healthz and /readyz on this
+    /// address [default: off].
+    #[arg(long, env = "COR4_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// What a second login of a user who already has a session gets.
@@ -233,6 +237,7 @@ pub struct FileConfig {
     log_queries: Option<bool>,
     duplicate_login: Option<DuplicateLogin>,
     instance_name: Option<String>,
+    metrics_listen: Option<SocketAddr>,
 }
 
 /// Where the proxy's PostgreSQL is.
@@ -281,6 +286,8 @@ pub struct Config {
     /// This proxy's name among the proxies sharing the database, when
     /// given (see [`Config::instance_name_for`]).
     pub instance_name: Option<String>,
+    /// Where metrics and health are served.
+    pub metrics_listen: Option<SocketAddr>,
 }
 
 /// A configuration problem, reported before anything starts.
@@ -437,6 +444,7 @@ impl Config {
                 .or(file.duplicate_login)
                 .unwrap_or_default(),
             instance_name,
+            metrics_listen: serve.metrics_listen.or(file.metrics_listen),
         })
     }
 }

@@ -23,6 +23,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use cor4_protocol::ErrorCode;
 use tokio::sync::Notify;
 
+use crate::metrics::Metrics;
+
 pub use sync::{Control, end_reason, notify_control, spawn_sync};
 
 /// What a session is doing.
@@ -101,6 +103,7 @@ pub struct LiveSession {
     pub bytes_out: AtomicU64,
     end: Mutex<Option<EndRequest>>,
     ended: Notify,
+    metrics: Arc<Metrics>,
 }
 
 fn now_us() -> u64 {
@@ -110,7 +113,7 @@ fn now_us() -> u64 {
 }
 
 impl LiveSession {
-    fn new(id: String, user: &str, peer: SocketAddr) -> Self {
+    fn new(id: String, user: &str, peer: SocketAddr, metrics: Arc<Metrics>) -> Self {
         LiveSession {
             id,
             user: user.to_owned(),
@@ -124,6 +127,7 @@ impl LiveSession {
             bytes_out: AtomicU64::new(0),
             end: Mutex::new(None),
             ended: Notify::new(),
+            metrics,
         }
     }
 
@@ -138,12 +142,41 @@ impl LiveSession {
         self.state
             .store(SessionState::Active.as_u8(), Ordering::Relaxed);
         self.queries.fetch_add(1, Ordering::Relaxed);
+        self.metrics.queries.fetch_add(1, Ordering::Relaxed);
     }
 
     /// The request ended; the session now waits in `state`.
     pub fn request_ended(&self, state: SessionState) {
+        if let Some(seconds) = self.query_seconds() {
+            self.metrics.query_time(seconds);
+        }
         self.query_started_us.store(0, Ordering::Relaxed);
         self.state.store(state.as_u8(), Ordering::Relaxed);
+    }
+
+    /// Counts rows sent.
+    pub fn add_rows(&self, n: u64) {
+        self.rows.fetch_add(n, Ordering::Relaxed);
+        self.metrics.rows.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Counts bytes read from the client.
+    pub fn add_bytes_in(&self, n: usize) {
+        let n = u64::try_from(n).unwrap_or(0);
+        self.bytes_in.fetch_add(n, Ordering::Relaxed);
+        self.metrics.bytes_in.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Counts bytes written to the client.
+    pub fn add_bytes_out(&self, n: usize) {
+        let n = u64::try_from(n).unwrap_or(0);
+        self.bytes_out.fetch_add(n, Ordering::Relaxed);
+        self.metrics.bytes_out.fetch_add(n, Ordering::Relaxed);
+    }
+
+    /// Counts an ERROR sent to the client.
+    pub fn error_sent(&self, code: i32) {
+        self.metrics.error(code);
     }
 
     /// Seconds the running request has taken so far.
@@ -209,15 +242,27 @@ pub struct SessionRow {
 pub struct Registry {
     instance: String,
     sessions: Mutex<HashMap<String, Arc<LiveSession>>>,
+    metrics: Arc<Metrics>,
 }
 
 impl Registry {
     /// An empty registry for the proxy instance named `instance`.
     pub fn new(instance: impl Into<String>) -> Self {
+        Registry::with_metrics(instance, Arc::default())
+    }
+
+    /// An empty registry whose sessions count into `metrics`.
+    pub fn with_metrics(instance: impl Into<String>, metrics: Arc<Metrics>) -> Self {
         Registry {
             instance: instance.into(),
             sessions: Mutex::new(HashMap::new()),
+            metrics,
         }
+    }
+
+    /// The counters the sessions count into.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
     }
 
     /// This proxy's name in the shared list.
@@ -228,7 +273,12 @@ impl Registry {
     /// Records a new session and returns it.
     pub fn register(&self, user: &str, peer: SocketAddr) -> Arc<LiveSession> {
         let id = format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff);
-        let session = Arc::new(LiveSession::new(id.clone(), user, peer));
+        let session = Arc::new(LiveSession::new(
+            id.clone(),
+            user,
+            peer,
+            Arc::clone(&self.metrics),
+        ));
         if let Ok(mut map) = self.sessions.lock() {
             map.insert(id, Arc::clone(&session));
         }
@@ -364,7 +414,7 @@ mod tests {
         let registry = Registry::new("p1");
         let s = registry.register("alice", peer());
         s.request_started();
-        s.rows.fetch_add(3, Ordering::Relaxed);
+        s.add_rows(3);
         let row = &registry.snapshot()[0];
         assert_eq!(
             (row.state.as_str(), row.queries, row.rows),

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,7 @@ use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::config::DuplicateLogin;
+use crate::metrics::LoginOutcome;
 use crate::pgwire::PgConn;
 use crate::registry::{Control, LiveSession, Registry, notify_control};
 use crate::relay::{self, SessionContext};
@@ -149,15 +151,20 @@ async fn connection(
         .await;
         return;
     };
+    let metrics = Arc::clone(state.registry.metrics());
+    metrics.pending_logins.fetch_add(1, Ordering::Relaxed);
     let login =
         tokio::time::timeout(state.config.login_timeout, login(&mut stream, peer, &state)).await;
+    metrics.pending_logins.fetch_sub(1, Ordering::Relaxed);
     let (user, channel, first_plaintext) = match login {
         Ok(Ok(ok)) => ok,
         Ok(Err(failure)) => {
+            metrics.login(failure.outcome());
             failure.audit(&state, peer);
             return;
         }
         Err(_) => {
+            metrics.login(LoginOutcome::Timeout);
             state.audit.record(
                 "login_failed",
                 Some(peer),
@@ -176,6 +183,7 @@ async fn connection(
             json!({"user": user.name, "reason": message}),
         );
         state.registry.remove(&live.id);
+        metrics.login(LoginOutcome::Refused);
         refuse_after_login(stream, channel, code, message).await;
         return;
     }
@@ -184,6 +192,7 @@ async fn connection(
         Err(e) => {
             tracing::error!(user = %user.name, error = %e, "cannot connect to PostgreSQL for a session");
             state.registry.remove(&live.id);
+            metrics.login(LoginOutcome::Refused);
             refuse_after_login(
                 stream,
                 channel,
@@ -194,6 +203,8 @@ async fn connection(
             return;
         }
     };
+    metrics.login(LoginOutcome::Ok);
+    metrics.backends.fetch_add(1, Ordering::Relaxed);
     let (read, write) = stream.into_split();
     let mut reader = SealedReader::new(read, channel.opener, state.config.max_packet);
     reader.push_plaintext(&first_plaintext);
@@ -214,6 +225,7 @@ async fn connection(
     };
     let summary = relay::run_session(reader, writer, pg, ctx).await;
     state.registry.remove(&live.id);
+    metrics.backends.fetch_sub(1, Ordering::Relaxed);
     state.audit.record(
         "session_end",
         Some(peer),
@@ -371,6 +383,22 @@ enum LoginFailure {
 }
 
 impl LoginFailure {
+    /// How the metrics count it.
+    fn outcome(&self) -> LoginOutcome {
+        match self {
+            LoginFailure::NoLogin | LoginFailure::BadLogin(_) | LoginFailure::Store(_) => {
+                LoginOutcome::Bad
+            }
+            LoginFailure::Failed { reason, .. } => match *reason {
+                "unknown user" => LoginOutcome::UnknownUser,
+                "account locked" => LoginOutcome::Locked,
+                "address not allowed" => LoginOutcome::AddressNotAllowed,
+                "rate limited" => LoginOutcome::RateLimited,
+                _ => LoginOutcome::WrongPassword,
+            },
+        }
+    }
+
     fn audit(self, state: &ServerState, peer: SocketAddr) {
         match self {
             LoginFailure::NoLogin => {}

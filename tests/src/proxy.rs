@@ -40,6 +40,7 @@ pub fn binary(name: &str) -> PathBuf {
 pub struct Proxy {
     child: Child,
     addr: SocketAddr,
+    metrics: Option<SocketAddr>,
     stderr_lines: std::sync::mpsc::Receiver<String>,
 }
 
@@ -76,6 +77,7 @@ impl Proxy {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut metrics = None;
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Ok(line) = rx.recv_timeout(left) else {
@@ -84,6 +86,12 @@ impl Proxy {
                 let _ = child.wait();
                 panic!("cor4-proxy did not start within 60 s");
             };
+            if let Some(rest) = line.split("serving metrics and health").nth(1) {
+                metrics = rest
+                    .split_whitespace()
+                    .find_map(|w| w.strip_prefix("listen="))
+                    .and_then(|a| a.parse().ok());
+            }
             if let Some(rest) = line.split("accepting sessions").nth(1) {
                 let addr = rest
                     .split_whitespace()
@@ -102,8 +110,14 @@ impl Proxy {
         Proxy {
             child,
             addr,
+            metrics,
             stderr_lines: rx,
         }
+    }
+
+    /// Where it serves metrics and health (`--metrics-listen`), if it does.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics
     }
 
     /// The proxy's address.

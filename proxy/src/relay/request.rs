@@ -362,10 +362,7 @@ where
                     Ok(()) => {
                         run.rows += 1;
                         self.rows += 1;
-                        self.ctx
-                            .live
-                            .rows
-                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        self.ctx.live.add_rows(1);
                     }
                     Err(packet) => self.relay_failed(run, &packet)?,
                 }

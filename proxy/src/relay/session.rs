@@ -155,10 +155,7 @@ where
                     }
                     Ok(n) => {
                         self.out.consume(n);
-                        self.ctx.live.bytes_out.fetch_add(
-                            u64::try_from(n).unwrap_or(0),
-                            std::sync::atomic::Ordering::Relaxed,
-                        );
+                        self.ctx.live.add_bytes_out(n);
                         Ok(())
                     }
                 }
@@ -167,10 +164,7 @@ where
                 Ok(0) => Err(SessionEnd::ClientDisconnected),
                 Ok(n) => {
                     self.last_heard = Instant::now();
-                    self.ctx.live.bytes_in.fetch_add(
-                        u64::try_from(n).unwrap_or(0),
-                        std::sync::atomic::Ordering::Relaxed,
-                    );
+                    self.ctx.live.add_bytes_in(n);
                     Ok(())
                 }
                 Err(e) => self.channel_failed(&e),
@@ -395,6 +389,9 @@ where
     pub(super) fn queue(&mut self, packet: &Packet) -> Step {
         if self.poisoned {
             return Err(SessionEnd::ClientDisconnected);
+        }
+        if let Packet::Error(e) = packet {
+            self.ctx.live.error_sent(e.code);
         }
         self.out.queue(packet).map_err(sealing_failed)
     }

@@ -176,6 +176,13 @@ impl UserStore {
         Ok(ended)
     }
 
+    /// Whether the store's database answers.
+    pub async fn ping(&self) -> Result<(), UserError> {
+        let client = self.read().await?;
+        client.simple_query("SELECT 1").await?;
+        Ok(())
+    }
+
     /// Queues a control request for every proxy.
     pub async fn send_control(
         &self,
