@@ -9,10 +9,12 @@
 
 pub mod http;
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use cor4_protocol::ErrorCode;
+use serde::{Deserialize, Serialize};
 
 use crate::registry::Registry;
 
@@ -79,6 +81,60 @@ impl LoginOutcome {
 pub const LATENCY_BUCKETS: [f64; 12] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0, 5.0, 30.0,
 ];
+
+/// A copy of the counters, as each proxy publishes it in `cor4.proxies`
+/// for `cor4-proxy top` on any machine.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Stats {
+    /// Logins by `outcome/reason`, as the metric's labels.
+    pub logins: BTreeMap<String, u64>,
+    /// Connections accepted and not yet logged in.
+    pub pending_logins: u64,
+    /// Requests relayed.
+    pub queries: u64,
+    /// Rows relayed.
+    pub rows: u64,
+    /// Bytes read from clients.
+    pub bytes_in: u64,
+    /// Bytes written to clients.
+    pub bytes_out: u64,
+    /// ERRORs sent, by code (codes never sent are left out).
+    pub errors: BTreeMap<i32, u64>,
+    /// Requests per latency bucket of [`LATENCY_BUCKETS`] (not
+    /// cumulative); requests slower than the last bound are only in
+    /// `latency_count`.
+    pub latency_buckets: Vec<u64>,
+    /// Requests timed.
+    pub latency_count: u64,
+    /// Their total time in microseconds.
+    pub latency_sum_us: u64,
+    /// Open PostgreSQL connections of sessions.
+    pub backends: u64,
+}
+
+impl Stats {
+    /// The latency under which `quantile` (0..=1) of the requests counted
+    /// in `self` but not in `earlier` finished, as the upper bound of its
+    /// bucket; `None` when there were none.
+    pub fn latency_quantile(&self, earlier: &Stats, quantile: f64) -> Option<f64> {
+        let count = self.latency_count.checked_sub(earlier.latency_count)?;
+        if count == 0 {
+            return None;
+        }
+        let wanted = (count as f64 * quantile).ceil().max(1.0);
+        let mut seen = 0u64;
+        for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
+            let now = self.latency_buckets.get(i).copied().unwrap_or(0);
+            let then = earlier.latency_buckets.get(i).copied().unwrap_or(0);
+            seen += now.saturating_sub(then);
+            if seen as f64 >= wanted {
+                return Some(*bound);
+            }
+        }
+        Some(f64::INFINITY)
+    }
+}
 
 /// The proxy's counters.
 #[derive(Debug)]
@@ -151,6 +207,37 @@ impl Metrics {
         );
         if let Some(i) = LATENCY_BUCKETS.iter().position(|&b| seconds <= b) {
             add(&self.latency_buckets[i], 1);
+        }
+    }
+
+    /// A copy of the counters.
+    pub fn stats(&self) -> Stats {
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        Stats {
+            logins: LoginOutcome::ALL
+                .iter()
+                .map(|o| {
+                    let (outcome, reason) = o.label();
+                    (format!("{outcome}/{reason}"), self.logins(*o))
+                })
+                .collect(),
+            pending_logins: load(&self.pending_logins),
+            queries: load(&self.queries),
+            rows: load(&self.rows),
+            bytes_in: load(&self.bytes_in),
+            bytes_out: load(&self.bytes_out),
+            errors: ErrorCode::ALL
+                .iter()
+                .filter_map(|code| {
+                    let slot = usize::try_from(code.as_i32()).unwrap_or(0).min(63);
+                    let n = load(&self.errors[slot]);
+                    (n > 0).then_some((code.as_i32(), n))
+                })
+                .collect(),
+            latency_buckets: self.latency_buckets.iter().map(load).collect(),
+            latency_count: load(&self.latency_count),
+            latency_sum_us: load(&self.latency_sum_us),
+            backends: load(&self.backends),
         }
     }
 
@@ -310,5 +397,24 @@ mod tests {
         );
         assert!(text.contains("cor4_logins_total{outcome=\"ok\",reason=\"none\"} 1\n"));
         assert!(text.contains("cor4_errors_total{code=\"38\"} 1\n"));
+    }
+
+    #[test]
+    fn quantiles_come_from_the_buckets_counted_since_earlier() {
+        let m = Metrics::default();
+        m.query_time(0.2);
+        let earlier = m.stats();
+        for _ in 0..98 {
+            m.query_time(0.0001);
+        }
+        m.query_time(0.02);
+        m.query_time(3.0);
+        let now = m.stats();
+        assert_eq!(now.latency_quantile(&earlier, 0.5), Some(0.0005));
+        assert_eq!(now.latency_quantile(&earlier, 0.99), Some(0.025));
+        assert_eq!(now.latency_quantile(&earlier, 1.0), Some(5.0));
+        assert_eq!(now.latency_quantile(&now, 0.5), None);
+        let back: Stats = serde_json::from_value(serde_json::to_value(&now).unwrap()).unwrap();
+        assert_eq!(back, now);
     }
 }

@@ -107,7 +107,11 @@ pub fn spawn_sync(
                 }
                 if ticks % 2 == 0 {
                     store
-                        .publish_sessions(&instance, &registry.snapshot())
+                        .publish_sessions(
+                            &instance,
+                            &registry.snapshot(),
+                            &registry.metrics().stats(),
+                        )
                         .await?;
                 }
                 Ok::<(), crate::users::UserError>(())

@@ -4,6 +4,7 @@
 //! operator reaches every proxy on the database from anywhere.
 
 use super::{UserError, UserStore};
+use crate::metrics::Stats;
 use crate::registry::SessionRow;
 
 /// One request from `cor4.control`.
@@ -28,12 +29,15 @@ pub const PROXY_STALE_SECONDS: f64 = 10.0;
 
 impl UserStore {
     /// Replaces `instance`'s rows in `cor4.sessions` with `rows` and beats
-    /// its heartbeat.
+    /// its heartbeat, with its counters `stats`.
     pub async fn publish_sessions(
         &self,
         instance: &str,
         rows: &[SessionRow],
+        stats: &Stats,
     ) -> Result<(), UserError> {
+        // Plain numbers and string keys: serializing cannot fail.
+        let stats = serde_json::to_string(stats).unwrap_or_else(|_| "{}".to_owned());
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
         let users: Vec<&str> = rows.iter().map(|r| r.user.as_str()).collect();
         let clients: Vec<&str> = rows.iter().map(|r| r.client.as_str()).collect();
@@ -52,9 +56,9 @@ impl UserStore {
         let client = self.read().await?;
         client
             .execute(
-                "INSERT INTO cor4.proxies (name) VALUES ($1) \
-                 ON CONFLICT (name) DO UPDATE SET seen_at = now()",
-                &[&instance],
+                "INSERT INTO cor4.proxies (name, stats) VALUES ($1, $2::text::jsonb) \
+                 ON CONFLICT (name) DO UPDATE SET seen_at = now(), stats = EXCLUDED.stats",
+                &[&instance, &stats],
             )
             .await?;
         client

@@ -68,7 +68,9 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 CREATE TABLE cor4.proxies (
     name text PRIMARY KEY,
     started_at timestamptz NOT NULL DEFAULT now(),
-    seen_at timestamptz NOT NULL DEFAULT now()
+    seen_at timestamptz NOT NULL DEFAULT now(),
+    -- The proxy's counters (metrics::Stats), for `cor4-proxy top`.
+    stats jsonb NOT NULL DEFAULT '{}'
 );
 CREATE TABLE cor4.sessions (
     id text PRIMARY KEY,
