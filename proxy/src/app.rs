@@ -15,6 +15,7 @@ use crate::config::{
 use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
 use crate::registry::{Registry, spawn_sync};
 use crate::server::{ServerState, serve};
+use crate::supervisor::{self, DatabaseStatus};
 use crate::users::{UserError, UserStore, generate_password};
 
 type AnyError = Box<dyn std::error::Error + Send + Sync>;
@@ -83,7 +84,7 @@ fn init_logging(format: LogFormat) {
 /// The database the proxy administers with, brought up if embedded.
 struct Backend {
     admin: tokio_postgres::Config,
-    cluster: Option<EmbeddedCluster>,
+    cluster: Option<Arc<EmbeddedCluster>>,
 }
 
 impl Backend {
@@ -109,7 +110,7 @@ impl Backend {
                 tracing::info!(data_dir = %cluster.data_dir().display(), "embedded PostgreSQL is up");
                 Ok(Backend {
                     admin: cluster.admin_config(),
-                    cluster: Some(cluster),
+                    cluster: Some(Arc::new(cluster)),
                 })
             }
         }
@@ -215,6 +216,11 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
     let registry = Arc::new(Registry::new(config.instance_name_for(bound)));
     let sync = spawn_sync(store.clone(), registry.clone(), rx.clone());
     let accepting = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let database = Arc::new(DatabaseStatus::default());
+    let supervisor = backend
+        .cluster
+        .as_ref()
+        .map(|cluster| supervisor::spawn(cluster.clone(), database.clone(), rx.clone()));
     if let Some(addr) = config.metrics_listen {
         let listener = tokio::net::TcpListener::bind(addr)
             .await
@@ -224,6 +230,7 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
             registry: registry.clone(),
             store: store.clone(),
             accepting: accepting.clone(),
+            database: database.clone(),
         });
         tracing::info!(listen = %listener.local_addr().unwrap_or(addr), "serving metrics and health");
         tokio::spawn(crate::metrics::http::serve(listener, health, rx.clone()));
@@ -240,11 +247,14 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
     }
     serve(
         listener,
-        ServerState::new(config.clone(), store, audit, registry),
+        ServerState::new(config.clone(), store, audit, registry, database),
         rx,
     )
     .await;
     let _ = sync.await;
+    if let Some(supervisor) = supervisor {
+        let _ = supervisor.await;
+    }
     Ok(())
 }
 

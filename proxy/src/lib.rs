@@ -22,6 +22,7 @@ pub mod pgwire;
 pub mod registry;
 pub mod relay;
 pub mod server;
+pub mod supervisor;
 pub mod users;
 
 pub use app::run;

@@ -40,10 +40,12 @@ pub enum LoginOutcome {
     Bad,
     /// The login took longer than the login timeout.
     Timeout,
+    /// PostgreSQL was down (restarting, unreachable).
+    DatabaseDown,
 }
 
 impl LoginOutcome {
-    const ALL: [LoginOutcome; 9] = [
+    const ALL: [LoginOutcome; 10] = [
         LoginOutcome::Ok,
         LoginOutcome::WrongPassword,
         LoginOutcome::UnknownUser,
@@ -53,6 +55,7 @@ impl LoginOutcome {
         LoginOutcome::Refused,
         LoginOutcome::Bad,
         LoginOutcome::Timeout,
+        LoginOutcome::DatabaseDown,
     ];
 
     fn label(self) -> (&'static str, &'static str) {
@@ -66,6 +69,7 @@ impl LoginOutcome {
             LoginOutcome::Refused => ("refused", "admission"),
             LoginOutcome::Bad => ("failed", "bad_login"),
             LoginOutcome::Timeout => ("failed", "timeout"),
+            LoginOutcome::DatabaseDown => ("refused", "database_down"),
         }
     }
 
@@ -139,7 +143,7 @@ impl Stats {
 /// The proxy's counters.
 #[derive(Debug)]
 pub struct Metrics {
-    logins: [AtomicU64; 9],
+    logins: [AtomicU64; LoginOutcome::ALL.len()],
     /// Connections accepted and not yet logged in.
     pub pending_logins: AtomicU64,
     /// Requests sent to PostgreSQL.

@@ -209,6 +209,17 @@ impl EmbeddedCluster {
         Ok(())
     }
 
+    /// Starts the server again after it died (a crash, `kill -9`) and waits
+    /// until it accepts connections; does nothing to a running one.
+    /// Blocking.
+    pub fn restart(&self) -> Result<(), EmbeddedError> {
+        self.clear_dead_postmaster()?;
+        if self.postmaster_pid().is_none() {
+            self.pg_ctl_start()?;
+        }
+        self.wait_ready()
+    }
+
     /// Settings for connecting to database `postgres` as the superuser
     /// [`SUPERUSER`] over the socket.
     pub fn admin_config(&self) -> tokio_postgres::Config {

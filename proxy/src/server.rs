@@ -26,6 +26,7 @@ use crate::metrics::LoginOutcome;
 use crate::pgwire::PgConn;
 use crate::registry::{Control, LiveSession, Registry, notify_control};
 use crate::relay::{self, SessionContext};
+use crate::supervisor::DatabaseStatus;
 use crate::users::{UserRecord, UserStore};
 
 /// Largest LOGIN frame accepted.
@@ -45,6 +46,8 @@ pub struct ServerState {
     pub audit: Arc<Audit>,
     /// This proxy's live sessions.
     pub registry: Arc<Registry>,
+    /// Whether PostgreSQL is up.
+    pub database: Arc<DatabaseStatus>,
     sessions: Arc<Semaphore>,
     failures_by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
@@ -56,9 +59,11 @@ impl ServerState {
         store: Arc<UserStore>,
         audit: Arc<Audit>,
         registry: Arc<Registry>,
+        database: Arc<DatabaseStatus>,
     ) -> Arc<Self> {
         Arc::new(ServerState {
             registry,
+            database,
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
             config,
             store,
@@ -141,6 +146,16 @@ async fn connection(
     shutdown: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
+    if !state.database.is_up() {
+        state.registry.metrics().login(LoginOutcome::DatabaseDown);
+        clear_error(
+            &mut stream,
+            ErrorCode::BackendUnavailable,
+            "PostgreSQL is restarting after a failure; try again in a few seconds",
+        )
+        .await;
+        return;
+    }
     let Ok(permit) = state.sessions.clone().try_acquire_owned() else {
         tracing::warn!(%peer, "session limit reached; refusing connection");
         clear_error(
@@ -386,9 +401,8 @@ impl LoginFailure {
     /// How the metrics count it.
     fn outcome(&self) -> LoginOutcome {
         match self {
-            LoginFailure::NoLogin | LoginFailure::BadLogin(_) | LoginFailure::Store(_) => {
-                LoginOutcome::Bad
-            }
+            LoginFailure::NoLogin | LoginFailure::BadLogin(_) => LoginOutcome::Bad,
+            LoginFailure::Store(_) => LoginOutcome::DatabaseDown,
             LoginFailure::Failed { reason, .. } => match *reason {
                 "unknown user" => LoginOutcome::UnknownUser,
                 "account locked" => LoginOutcome::Locked,
@@ -471,11 +485,18 @@ async fn login(
         Err(e) => return Err(LoginFailure::BadLogin(e)),
     };
     let name = lookup.user().to_owned();
-    let record = state
-        .store
-        .lookup(&name)
-        .await
-        .map_err(LoginFailure::Store)?;
+    let record = match state.store.lookup(&name).await {
+        Ok(record) => record,
+        Err(e) => {
+            clear_error(
+                stream,
+                ErrorCode::BackendUnavailable,
+                "the proxy cannot reach its user store in PostgreSQL; try again in a few seconds",
+            )
+            .await;
+            return Err(LoginFailure::Store(e));
+        }
+    };
     let address_limited = state.address_limited(peer.ip());
     let (account, refusal) = match &record {
         None => (

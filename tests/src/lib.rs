@@ -14,7 +14,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod embedded;
 mod proxy;
+pub use embedded::EmbeddedProxy;
 pub use proxy::{Proxy, binary};
 
 use std::os::unix::fs::PermissionsExt;

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 
 use super::Metrics;
 use crate::registry::Registry;
+use crate::supervisor::DatabaseStatus;
 use crate::users::UserStore;
 
 /// What the listener reports on.
@@ -24,8 +25,11 @@ pub struct Health {
     pub registry: Arc<Registry>,
     /// The user store (its database answering means ready).
     pub store: Arc<UserStore>,
-    /// Cleared while logins are refused (PostgreSQL down, shutting down).
+    /// Cleared when the proxy stops accepting logins (shutting down).
     pub accepting: Arc<AtomicBool>,
+    /// Whether PostgreSQL is up (the embedded one's supervisor clears it
+    /// while restarting it).
+    pub database: Arc<DatabaseStatus>,
 }
 
 /// Serves `listener` until `shutdown`.
@@ -93,6 +97,13 @@ async fn ready(health: &Health) -> (&'static str, &'static str, String) {
             "503 Service Unavailable",
             "text/plain",
             "not accepting logins\n".to_owned(),
+        );
+    }
+    if !health.database.is_up() {
+        return (
+            "503 Service Unavailable",
+            "text/plain",
+            "PostgreSQL is restarting\n".to_owned(),
         );
     }
     match tokio::time::timeout(Duration::from_secs(2), health.store.ping()).await {
