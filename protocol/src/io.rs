@@ -216,6 +216,26 @@ impl SealedInbound {
     pub fn records(&self) -> u64 {
         self.opener.counter()
     }
+
+    /// The whole length and, once it arrived, the type byte of a packet
+    /// that has begun to arrive and is not complete.
+    pub fn incomplete_packet(&self) -> Option<(usize, Option<u8>)> {
+        let len = self.frames.incomplete_frame_len()?;
+        Some((len, self.frames.incomplete_frame_kind()))
+    }
+
+    /// Bytes of packets received and not yet taken by `next_frame`.
+    pub fn buffered(&self) -> usize {
+        self.frames.buffered()
+    }
+
+    /// Gives memory back after a large packet, keeping `keep` bytes.
+    pub fn shrink(&mut self, keep: usize) {
+        self.frames.shrink(keep);
+        if self.ciphertext.is_empty() {
+            self.ciphertext.shrink_to(keep);
+        }
+    }
 }
 
 /// Reads sealed records and yields the packets inside them.
@@ -288,6 +308,8 @@ pub struct SealedOutbound {
     max_record: usize,
     plain: Vec<u8>,
     sealed: Vec<u8>,
+    /// Bytes at the front of `sealed` already written.
+    written: usize,
 }
 
 impl SealedOutbound {
@@ -299,6 +321,7 @@ impl SealedOutbound {
             max_record: usize::try_from(max_record).unwrap_or(usize::MAX).max(1),
             plain: Vec::new(),
             sealed: Vec::new(),
+            written: 0,
         }
     }
 
@@ -312,6 +335,17 @@ impl SealedOutbound {
     pub fn queue_encoded(&mut self, frames: &[u8]) -> Result<(), ChannelError> {
         self.plain.extend_from_slice(frames);
         self.seal_full()
+    }
+
+    /// Makes room for about `plain` more bytes of packets and their
+    /// records in one allocation each, rather than by doubling (a large
+    /// packet then takes its own size, not the next power of two).
+    pub fn reserve(&mut self, plain: usize) {
+        self.plain.reserve_exact(plain);
+        let records = plain / self.max_record + 1;
+        self.sealed.reserve_exact(
+            plain + records * (crate::crypto::RECORD_HEADER_LEN + crate::crypto::TAG_LEN),
+        );
     }
 
     /// Queues the frames `write` appends straight into the buffer (no copy);
@@ -357,23 +391,29 @@ impl SealedOutbound {
 
     /// The sealed bytes not yet written.
     pub fn sealed(&self) -> &[u8] {
-        &self.sealed
+        &self.sealed[self.written..]
     }
 
     /// Marks `n` sealed bytes as written.
     pub fn consume(&mut self, n: usize) {
-        self.sealed.drain(..n.min(self.sealed.len()));
+        self.written = (self.written + n).min(self.sealed.len());
+        if self.written == self.sealed.len() {
+            self.sealed.clear();
+            self.written = 0;
+        } else if self.written >= self.sealed.len() / 2 {
+            // Moving what is left costs no more than what was written.
+            self.sealed.drain(..self.written);
+            self.written = 0;
+        }
     }
 
-    /// Lets go of buffer memory held beyond `keep` bytes each (an idle
-    /// session should hold little).
+    /// Lets go of buffer memory held beyond `keep` spare bytes each (after
+    /// a large packet went out).
     pub fn shrink(&mut self, keep: usize) {
-        if self.plain.is_empty() {
-            self.plain.shrink_to(keep);
-        }
-        if self.sealed.is_empty() {
-            self.sealed.shrink_to(keep);
-        }
+        self.plain.shrink_to(self.plain.len() + keep);
+        self.sealed.drain(..self.written);
+        self.written = 0;
+        self.sealed.shrink_to(self.sealed.len() + keep);
     }
 
     /// Writes every sealed byte to `writer` (not cancel-safe).
@@ -381,9 +421,10 @@ impl SealedOutbound {
         &mut self,
         writer: &mut W,
     ) -> Result<(), ChannelError> {
-        if !self.sealed.is_empty() {
-            writer.write_all(&self.sealed).await?;
+        if !self.sealed().is_empty() {
+            writer.write_all(&self.sealed[self.written..]).await?;
             self.sealed.clear();
+            self.written = 0;
         }
         Ok(())
     }

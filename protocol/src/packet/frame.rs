@@ -102,7 +102,56 @@ impl FrameAssembler {
             self.buf.drain(..self.start);
             self.start = 0;
         }
+        self.reserve_for(bytes.len());
         self.buf.extend_from_slice(bytes);
+    }
+
+    /// Makes room for `more` bytes: doubling, as a `Vec` does, but never
+    /// past the end of the frame under way once its length is known, so a
+    /// large frame's buffer ends up its own size rather than the next power
+    /// of two (and never more than twice what actually arrived).
+    fn reserve_for(&mut self, more: usize) {
+        let needed = self.buf.len() + more;
+        if needed <= self.buf.capacity() {
+            return;
+        }
+        let doubled = needed.max(self.buf.capacity() * 2);
+        let target = match self.incomplete_frame_len() {
+            Some(frame) => doubled.min(self.start + frame).max(needed),
+            None => doubled,
+        };
+        self.buf.reserve_exact(target - self.buf.len());
+    }
+
+    /// The whole length (prefix included) of the frame under way when its
+    /// prefix has arrived, it is within the limit, and it is not complete.
+    pub fn incomplete_frame_len(&self) -> Option<usize> {
+        if self.skip > 0 {
+            return None;
+        }
+        let pending = &self.buf[self.start..];
+        let header = pending.first_chunk::<FRAME_HEADER_LEN>()?;
+        let body = check_len(u32::from_le_bytes(*header), self.max_packet).ok()?;
+        let total = FRAME_HEADER_LEN + body;
+        (pending.len() < total).then_some(total)
+    }
+
+    /// The type byte of the frame under way, once it arrived.
+    pub fn incomplete_frame_kind(&self) -> Option<u8> {
+        self.incomplete_frame_len()?;
+        self.buf.get(self.start + FRAME_HEADER_LEN).copied()
+    }
+
+    /// Gives memory back after a large frame: keeps at most `keep` bytes of
+    /// capacity beyond what is still buffered.
+    pub fn shrink(&mut self, keep: usize) {
+        if self.start > 0 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        if self.buf.capacity() > self.buf.len() + keep {
+            self.buf.shrink_to(self.buf.len() + keep);
+        }
     }
 
     /// The next complete frame, `Ok(None)` when more bytes are needed.
@@ -193,6 +242,34 @@ mod tests {
         rest.extend(frame(&[9]));
         asm.push(&rest);
         assert_eq!(asm.next_frame(), Ok(Some(FrameEvent::Frame(&[9][..]))));
+        assert!(asm.is_idle());
+    }
+
+    #[test]
+    fn a_large_frame_gets_a_buffer_of_its_own_size_given_back_after() {
+        let body = vec![7u8; 3_000_000];
+        let stream = frame(&body);
+        let mut asm = FrameAssembler::new(4 << 20);
+        for chunk in stream.chunks(65_536) {
+            assert_eq!(asm.next_frame(), Ok(None));
+            asm.push(chunk);
+            assert!(
+                asm.buf.capacity() <= stream.len().max(2 * asm.buf.len()),
+                "capacity {} for {} bytes of a {}-byte frame",
+                asm.buf.capacity(),
+                asm.buf.len(),
+                stream.len()
+            );
+            if asm.buf.len() < stream.len() {
+                assert_eq!(asm.incomplete_frame_len(), Some(stream.len()));
+                assert_eq!(asm.incomplete_frame_kind(), Some(7));
+            }
+        }
+        assert_eq!(asm.buf.capacity(), stream.len());
+        assert_eq!(asm.next_frame(), Ok(Some(FrameEvent::Frame(&body[..]))));
+        assert_eq!(asm.incomplete_frame_len(), None);
+        asm.shrink(1024);
+        assert!(asm.buf.capacity() <= 1024);
         assert!(asm.is_idle());
     }
 
