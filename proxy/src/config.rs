@@ -177,6 +177,18 @@ pub struct ServeArgs {
     /// Most concurrent sessions [default: 100].
     #[arg(long, env = "COR4_MAX_SESSIONS")]
     pub max_sessions: Option<usize>,
+    /// Most connections that have not logged in yet; past it the oldest
+    /// pending connection of the busiest address is closed [default: 256].
+    #[arg(long, env = "COR4_MAX_PENDING_LOGINS")]
+    pub max_pending_logins: Option<usize>,
+    /// Most connections from one address that have not logged in yet
+    /// [default: 16].
+    #[arg(long, env = "COR4_MAX_PENDING_PER_ADDRESS")]
+    pub max_pending_per_address: Option<usize>,
+    /// Bytes all sessions together may hold for packets over 1 MiB in
+    /// flight; a session waits for its share [default: 134217728].
+    #[arg(long, env = "COR4_MAX_BUFFERED")]
+    pub max_buffered: Option<usize>,
     /// PBKDF2 iterations for new passwords [default: 600000].
     #[arg(long, env = "COR4_KDF_ITERATIONS")]
     pub kdf_iterations: Option<u32>,
@@ -231,6 +243,9 @@ pub struct FileConfig {
     login_timeout: Option<u64>,
     idle_timeout: Option<u64>,
     max_sessions: Option<usize>,
+    max_pending_logins: Option<usize>,
+    max_pending_per_address: Option<usize>,
+    max_buffered: Option<usize>,
     kdf_iterations: Option<u32>,
     shutdown_grace: Option<u64>,
     audit_log: Option<String>,
@@ -273,6 +288,12 @@ pub struct Config {
     pub idle_timeout: Option<Duration>,
     /// Session bound.
     pub max_sessions: usize,
+    /// Bound on connections not yet logged in.
+    pub max_pending_logins: usize,
+    /// Bound on connections not yet logged in from one address.
+    pub max_pending_per_address: usize,
+    /// Bytes all sessions may hold for large packets in flight.
+    pub max_buffered: usize,
     /// PBKDF2 iterations for new passwords.
     pub kdf_iterations: u32,
     /// Shutdown grace period.
@@ -407,6 +428,36 @@ impl Config {
             max_sessions as u64,
             (1..=100_000).contains(&max_sessions),
         )?;
+        let max_pending_logins = serve
+            .max_pending_logins
+            .or(file.max_pending_logins)
+            .unwrap_or(256);
+        check(
+            "max-pending-logins",
+            "1..=100000",
+            max_pending_logins as u64,
+            (1..=100_000).contains(&max_pending_logins),
+        )?;
+        let max_pending_per_address = serve
+            .max_pending_per_address
+            .or(file.max_pending_per_address)
+            .unwrap_or(16);
+        check(
+            "max-pending-per-address",
+            "1..=100000",
+            max_pending_per_address as u64,
+            (1..=100_000).contains(&max_pending_per_address),
+        )?;
+        let max_buffered = serve
+            .max_buffered
+            .or(file.max_buffered)
+            .unwrap_or(128 << 20);
+        check(
+            "max-buffered",
+            "at least max-packet, at most 2^32-1",
+            max_buffered as u64,
+            max_buffered >= max_packet as usize && u32::try_from(max_buffered).is_ok(),
+        )?;
         let idle = serve.idle_timeout.or(file.idle_timeout).unwrap_or(3600);
         let audit_log = match serve.audit_log.clone().or(file.audit_log) {
             Some(s) if s == "-" => None,
@@ -433,6 +484,9 @@ impl Config {
             login_timeout: Duration::from_secs(login_timeout),
             idle_timeout: (idle > 0).then(|| Duration::from_secs(idle)),
             max_sessions,
+            max_pending_logins,
+            max_pending_per_address,
+            max_buffered,
             kdf_iterations,
             shutdown_grace: Duration::from_secs(
                 serve.shutdown_grace.or(file.shutdown_grace).unwrap_or(10),

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod config;
 #[doc(hidden)]
 pub mod fuzz_hooks;
+pub mod limits;
 pub mod metrics;
 pub mod pg_embedded;
 pub mod pgwire;

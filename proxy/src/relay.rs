@@ -17,6 +17,10 @@
 //! Backpressure: sealed records wait in the outbound buffer; past
 //! [`WRITE_THRESHOLD`] bytes the session stops reading PostgreSQL, which
 //! then waits on its socket, so memory stays flat whatever a result's size.
+//! A packet over [`SMALL_PACKET`](crate::limits::SMALL_PACKET) is read
+//! only with a share of the proxy-wide [`ByteBudget`](crate::limits::ByteBudget),
+//! and only once nothing runs, so it goes to PostgreSQL straight from the
+//! frame buffer; the buffer is given back after it.
 //! A request that arrives while another runs waits its turn (answers keep
 //! request order, see [`client`]); at most [`MAX_DEFERRED`] requests or
 //! [`MAX_DEFERRED_BYTES`] wait before the session stops reading the client.
@@ -103,6 +107,9 @@ pub struct SessionContext {
     /// The session in the registry: its state and counters, and the switch
     /// that ends it from outside.
     pub live: Arc<crate::registry::LiveSession>,
+    /// The bytes every session shares for packets over
+    /// [`SMALL_PACKET`](crate::limits::SMALL_PACKET) in flight.
+    pub budget: Arc<crate::limits::ByteBudget>,
 }
 
 /// How a session ended.

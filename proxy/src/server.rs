@@ -22,6 +22,7 @@ use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::config::DuplicateLogin;
+use crate::limits::ByteBudget;
 use crate::metrics::LoginOutcome;
 use crate::pgwire::PgConn;
 use crate::registry::{Control, LiveSession, Registry, notify_control};
@@ -49,6 +50,8 @@ pub struct ServerState {
     /// Whether PostgreSQL is up.
     pub database: Arc<DatabaseStatus>,
     sessions: Arc<Semaphore>,
+    /// The bytes sessions share for large packets.
+    budget: Arc<ByteBudget>,
     failures_by_address: Mutex<HashMap<IpAddr, (u32, Instant)>>,
 }
 
@@ -65,6 +68,7 @@ impl ServerState {
             registry,
             database,
             sessions: Arc::new(Semaphore::new(config.max_sessions)),
+            budget: ByteBudget::new(config.max_buffered),
             config,
             store,
             audit,
@@ -237,6 +241,7 @@ async fn connection(
             peer,
         }),
         live: Arc::clone(&live),
+        budget: Arc::clone(&state.budget),
     };
     let summary = relay::run_session(reader, writer, pg, ctx).await;
     state.registry.remove(&live.id);

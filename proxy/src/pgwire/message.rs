@@ -149,6 +149,12 @@ impl DataRow {
     }
 
     /// The number of values in the row.
+    /// Bytes the values take on the wire (lengths included).
+    pub fn byte_len(&self) -> usize {
+        self.storage.len()
+    }
+
+    /// The number of values.
     pub fn len(&self) -> usize {
         self.count
     }

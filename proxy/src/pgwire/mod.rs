@@ -57,10 +57,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::poll_fn;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
 use bytes::{Buf, BytesMut};
+use tokio::sync::OwnedSemaphorePermit;
+
+use crate::limits::{ByteBudget, SMALL_PACKET};
 use postgres_protocol::message::backend::Message;
 use postgres_protocol::message::frontend;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -121,6 +125,11 @@ pub struct PgConn {
     phase: Phase,
     target: Target,
     connect_timeout: Duration,
+    /// Where a message over [`SMALL_PACKET`] gets its memory from; none:
+    /// unbounded (the user store's own connections).
+    budget: Option<Arc<ByteBudget>>,
+    /// The share held for the large message being read and relayed.
+    large: Option<OwnedSemaphorePermit>,
 }
 
 /// Leaves out the cancel secret and the buffers.
@@ -435,14 +444,68 @@ impl PgConn {
         Ok(())
     }
 
+    /// Makes messages over [`SMALL_PACKET`] wait for a share of `budget`
+    /// (three times their size: the message, and its copies on the way to
+    /// the client) before they are read, until
+    /// [`release_large`](Self::release_large).
+    pub fn set_budget(&mut self, budget: Arc<ByteBudget>) {
+        self.budget = Some(budget);
+    }
+
+    /// Whether a share of the budget is held for a large message.
+    pub fn holds_large(&self) -> bool {
+        self.large.is_some()
+    }
+
+    /// Bytes received from PostgreSQL and not yet taken as messages.
+    pub fn buffered(&self) -> usize {
+        self.read_buf.len()
+    }
+
+    /// Gives back the large message's share and the buffer that held it,
+    /// keeping `keep` bytes of room.
+    pub fn release_large(&mut self, keep: usize) {
+        self.large = None;
+        if self.read_buf.capacity() > self.read_buf.len() + keep {
+            let mut fresh = BytesMut::with_capacity(self.read_buf.len().max(keep));
+            fresh.extend_from_slice(&self.read_buf);
+            self.read_buf = fresh;
+        }
+    }
+
+    /// The whole length of a message that has begun to arrive and is not
+    /// complete (type byte and length field included).
+    pub fn incomplete_message_len(&self) -> Option<usize> {
+        let [_, header @ ..] = *self.read_buf.first_chunk::<5>()?;
+        let total = usize::try_from(u32::from_be_bytes(header))
+            .ok()?
+            .checked_add(1)?;
+        (self.read_buf.len() < total && total <= MAX_MESSAGE_LEN + 1).then_some(total)
+    }
+
     /// Reads until one whole message is buffered, and splits it off.
     async fn read_message(&mut self) -> Result<Message, PgError> {
         loop {
             if let Some(message) = message::decode(&mut self.read_buf, MAX_MESSAGE_LEN)? {
                 return Ok(message);
             }
-            if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 2 {
-                self.read_buf.reserve(READ_CHUNK);
+            match self.incomplete_message_len() {
+                Some(total) if total > SMALL_PACKET => {
+                    if let (Some(budget), None) = (&self.budget, &self.large) {
+                        self.large = Some(budget.take(total.saturating_mul(3)).await);
+                    }
+                    // Exactly the message: the budget accounts for it.
+                    if self.read_buf.capacity() < total {
+                        let mut whole = BytesMut::with_capacity(total);
+                        whole.extend_from_slice(&self.read_buf);
+                        self.read_buf = whole;
+                    }
+                }
+                _ => {
+                    if self.read_buf.capacity() - self.read_buf.len() < READ_CHUNK / 2 {
+                        self.read_buf.reserve(READ_CHUNK);
+                    }
+                }
             }
             if tokio::io::AsyncReadExt::read_buf(&mut self.socket, &mut self.read_buf).await? == 0 {
                 return Err(PgError::Closed);

@@ -48,6 +48,8 @@ pub(super) async fn connect(
         phase: Phase::Broken,
         target,
         connect_timeout,
+        budget: None,
+        large: None,
     };
 
     let mut params = vec![

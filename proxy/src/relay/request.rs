@@ -347,6 +347,10 @@ where
                     )),
                     Some((names, types)) => {
                         let number = run.rows + 1;
+                        if row.byte_len() > crate::limits::SMALL_PACKET {
+                            // Text grows by at most its frame when relayed.
+                            self.out.reserve(row.byte_len() + 64 + 8 * row.len());
+                        }
                         self.queue_with(|out| convert::encode_row(out, number, types, &row))?
                             .map_err(|error| {
                                 tracing::warn!(

@@ -20,7 +20,7 @@ use cor4_protocol::io::{ChannelError, SealedInbound, SealedOutbound, SealedReade
 use cor4_protocol::packet::{FrameEvent, kind};
 use cor4_protocol::{DecodeError, ErrorCode, Packet};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
-use tokio::sync::watch;
+use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::time::Instant;
 
 use super::client::{ClientEvent, CopyMessage, Request, classify, classify_oversized};
@@ -29,10 +29,36 @@ use super::{
     CANCEL_WAIT, CLOSE_TIMEOUT, MAX_DEFERRED, MAX_DEFERRED_BYTES, MAX_OUTBOUND, SessionContext,
     SessionEnd, WRITE_THRESHOLD, convert,
 };
+use crate::limits::SMALL_PACKET;
 use crate::pgwire::{CancelToken, PgConn, PgError};
 
 /// The idle timer's deadline when sessions may idle forever.
 const NO_IDLE_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Buffer capacity a session keeps after a large packet went through.
+const RETAINED_BUFFER: usize = 64 * 1024;
+
+/// What the packet arriving from the client needs before more of it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LargePacket {
+    /// Nothing large is arriving.
+    None,
+    /// A large packet arrives and its share of the budget is held.
+    Budgeted,
+    /// Its share, in bytes, must be taken first.
+    NeedsBudget(usize),
+    /// It is a request behind a running one: read it once idle.
+    WaitForIdle,
+}
+
+impl LargePacket {
+    fn bytes(self) -> usize {
+        match self {
+            LargePacket::NeedsBudget(n) => n,
+            _ => 0,
+        }
+    }
+}
 
 /// The session goes on (`Ok`) or is over (`Err`, with the reason).
 pub(super) type Step<T = ()> = Result<T, SessionEnd>;
@@ -60,6 +86,9 @@ pub(super) struct Session<R, W> {
     pub(super) state: SessionState,
     deferred: VecDeque<Request>,
     deferred_bytes: usize,
+    /// The share of the byte budget held while a large packet arrives and
+    /// until its bytes are given back.
+    large: Option<OwnedSemaphorePermit>,
     pub(super) running: Option<Running>,
     clock: ShutdownClock,
     /// When the client last sent something (for the idle timeout).
@@ -85,6 +114,8 @@ where
     ) -> Self {
         let (rd, inbound) = reader.into_parts();
         let (wr, out) = writer.into_parts();
+        let mut pg = pg;
+        pg.set_budget(std::sync::Arc::clone(&ctx.budget));
         let idle_deadline = Instant::now() + ctx.idle_timeout.unwrap_or(NO_IDLE_TIMEOUT);
         Session {
             rd,
@@ -98,6 +129,7 @@ where
             ctx,
             deferred: VecDeque::new(),
             deferred_bytes: 0,
+            large: None,
             running: None,
             clock: ShutdownClock::default(),
             last_heard: Instant::now(),
@@ -139,7 +171,11 @@ where
         if self.can_take() && self.handle_buffered_frame().await? {
             return Ok(());
         }
-        let can_read = self.can_take() && self.outbound_len() < MAX_OUTBOUND;
+        self.give_back_large();
+        let large = self.large_packet_arriving();
+        let can_read = self.can_take()
+            && self.outbound_len() < MAX_OUTBOUND
+            && matches!(large, LargePacket::None | LargePacket::Budgeted);
         let read_pg = self.running.is_some() && self.out.sealed().len() < WRITE_THRESHOLD;
         let quiet = self.running.is_none() && self.outbound_len() == 0;
         let watch_idle = quiet && self.ctx.idle_timeout.is_some();
@@ -169,6 +205,10 @@ where
                 }
                 Err(e) => self.channel_failed(&e),
             },
+            permit = self.ctx.budget.take(large.bytes()), if matches!(large, LargePacket::NeedsBudget(_)) => {
+                self.large = Some(permit);
+                Ok(())
+            }
             () = shutdown_signal(&mut self.ctx.shutdown), if !shutting_down => {
                 self.clock.grace = Some(Instant::now() + self.ctx.shutdown_grace);
                 Ok(())
@@ -206,6 +246,58 @@ where
             event = self.pg.next_event(), if read_pg => self.on_pg(event).await,
             // Nothing more to send at once: let the client have it.
             () = std::future::ready(()), if has_unsealed => self.seal_all(),
+        }
+    }
+
+    /// Whether a packet over [`SMALL_PACKET`] is arriving, and what reading
+    /// the rest of it needs.
+    fn large_packet_arriving(&self) -> LargePacket {
+        let Some((len, kind)) = self.inbound.incomplete_packet() else {
+            return LargePacket::None;
+        };
+        if len <= SMALL_PACKET {
+            return LargePacket::None;
+        }
+        if self.large.is_some() {
+            return LargePacket::Budgeted;
+        }
+        let idle = self.running.is_none() && self.deferred.is_empty();
+        let copy_data = kind == Some(kind::COPY_DATA) && self.pg.is_copy_in();
+        match kind {
+            // Relayed from the frame buffer as it stands: its own size.
+            Some(kind::QUERY) if idle => LargePacket::NeedsBudget(len),
+            _ if copy_data => LargePacket::NeedsBudget(len),
+            // A request behind a running one would be decoded and wait as
+            // a copy: read it once the session is idle instead.
+            Some(_) if !idle => LargePacket::WaitForIdle,
+            // Decoded into a packet: the frame and its copy.
+            _ => LargePacket::NeedsBudget(len.saturating_mul(2)),
+        }
+    }
+
+    /// Gives the large packet's share of the budget back, and the memory
+    /// that held it, once it is through.
+    fn give_back_large(&mut self) {
+        let small = |len: usize| len <= SMALL_PACKET;
+        if self.large.is_some()
+            && self
+                .inbound
+                .incomplete_packet()
+                .is_none_or(|(len, _)| small(len))
+            && self.inbound.buffered() <= SMALL_PACKET
+            && self.deferred_bytes <= SMALL_PACKET
+        {
+            self.inbound.shrink(RETAINED_BUFFER);
+            self.large = None;
+        }
+        // A large result: held until it is on its way to the client.
+        if self.pg.holds_large()
+            && self.pg.incomplete_message_len().is_none_or(small)
+            && self.pg.buffered() <= SMALL_PACKET
+            && self.out.sealed().len() <= SMALL_PACKET
+        {
+            self.out.shrink(RETAINED_BUFFER);
+            self.pg.release_large(RETAINED_BUFFER);
         }
     }
 

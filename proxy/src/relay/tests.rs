@@ -103,6 +103,7 @@ async fn start(options: Options) -> Client {
         must_change_password: options.must_change_password,
         passwords: options.passwords,
         live: Arc::clone(&live),
+        budget: crate::limits::ByteBudget::new(options.max_packet as usize),
     };
     let session = tokio::spawn(run_session(
         SealedReader::new(

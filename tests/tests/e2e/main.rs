@@ -12,6 +12,7 @@ mod embedded;
 mod examples;
 mod isolation;
 mod login;
+mod memory;
 mod metrics;
 mod params;
 mod queries;
