@@ -10,9 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
-use cor4_protocol::crypto::{
-    DEFAULT_ITERATIONS, MAX_ITERATIONS, MAX_RECORD_LIMIT, MIN_ITERATIONS, MIN_RECORD_LIMIT,
-};
+use cor4_protocol::crypto::{KsfParams, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -161,9 +159,12 @@ pub struct ServeArgs {
     /// Most concurrent sessions [default: 100].
     #[arg(long, env = "COR4_MAX_SESSIONS")]
     pub max_sessions: Option<usize>,
-    /// PBKDF2 iterations for new passwords [default: 600000].
+    /// Argon2id passes for new passwords' verifiers [default: 3].
     #[arg(long, env = "COR4_KDF_ITERATIONS")]
     pub kdf_iterations: Option<u32>,
+    /// Argon2id memory in KiB for new passwords' verifiers [default: 65536].
+    #[arg(long, env = "COR4_KDF_MEMORY")]
+    pub kdf_memory: Option<u32>,
     /// Seconds running queries get to finish on shutdown [default: 10].
     #[arg(long, env = "COR4_SHUTDOWN_GRACE")]
     pub shutdown_grace: Option<u64>,
@@ -191,6 +192,7 @@ pub struct FileConfig {
     idle_timeout: Option<u64>,
     max_sessions: Option<usize>,
     kdf_iterations: Option<u32>,
+    kdf_memory: Option<u32>,
     shutdown_grace: Option<u64>,
     audit_log: Option<String>,
     log_queries: Option<bool>,
@@ -229,8 +231,8 @@ pub struct Config {
     pub idle_timeout: Option<Duration>,
     /// Session bound.
     pub max_sessions: usize,
-    /// PBKDF2 iterations for new passwords.
-    pub kdf_iterations: u32,
+    /// Argon2id cost of new passwords' verifiers.
+    pub kdf: KsfParams,
     /// Shutdown grace period.
     pub shutdown_grace: Duration,
     /// Audit log destination; `None` = stderr.
@@ -335,12 +337,23 @@ impl Config {
         let kdf_iterations = serve
             .kdf_iterations
             .or(file.kdf_iterations)
-            .unwrap_or(DEFAULT_ITERATIONS);
+            .unwrap_or(KsfParams::DEFAULT.iterations);
         check(
             "kdf-iterations",
-            "1000..=10000000",
+            "1..=16 (Argon2id passes since Cor4 v3)",
             u64::from(kdf_iterations),
-            (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&kdf_iterations),
+            (1..=16).contains(&kdf_iterations),
+        )?;
+        let kdf_memory = serve
+            .kdf_memory
+            .or(file.kdf_memory)
+            .unwrap_or(KsfParams::DEFAULT.memory_kib);
+        let kdf = KsfParams::new(kdf_memory, kdf_iterations);
+        check(
+            "kdf-memory",
+            "32..=262144 KiB, and memory × iterations ≤ 1048576",
+            u64::from(kdf_memory),
+            kdf.check().is_ok(),
         )?;
         let login_timeout = serve.login_timeout.or(file.login_timeout).unwrap_or(10);
         check(
@@ -380,7 +393,7 @@ impl Config {
             login_timeout: Duration::from_secs(login_timeout),
             idle_timeout: (idle > 0).then(|| Duration::from_secs(idle)),
             max_sessions,
-            kdf_iterations,
+            kdf,
             shutdown_grace: Duration::from_secs(
                 serve.shutdown_grace.or(file.shutdown_grace).unwrap_or(10),
             ),
@@ -399,7 +412,7 @@ mod tests {
         let c = Config::resolve(&CommonArgs::default(), &ServeArgs::default()).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:7654");
         assert_eq!(c.max_record, 65_536);
-        assert_eq!(c.kdf_iterations, DEFAULT_ITERATIONS);
+        assert_eq!(c.kdf, KsfParams::DEFAULT);
         assert!(matches!(c.database, Database::Embedded { .. }));
     }
 

@@ -1,7 +1,7 @@
-//! cor4-proxy: serves Cor4 v2 sessions and relays them to PostgreSQL.
+//! cor4-proxy: serves Cor4 v3 sessions and relays them to PostgreSQL.
 //!
 //! ```text
-//!  client ──TCP──► server (accept loop, login) ──► relay (one session)
+//!  client ──TCP──► server (accept loop) ─► login (OPAQUE) ──► relay (one session)
 //!                      │                               │
 //!                      └── users (cor4 schema) ◄───────┤
 //!                                                       └─► pgwire ─► PostgreSQL
@@ -15,6 +15,7 @@ pub mod audit;
 pub mod config;
 #[doc(hidden)]
 pub mod fuzz_hooks;
+mod login;
 pub mod pg_embedded;
 pub mod pgwire;
 pub mod relay;

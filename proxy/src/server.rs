@@ -1,5 +1,6 @@
-//! The accept loop and the login: everything between a TCP connection and an
-//! authenticated session handed to the relay.
+//! The accept loop: everything between a TCP connection and an
+//! authenticated session handed to the relay (the login itself is in
+//! `login`).
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -13,19 +14,16 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 
 use cor4_protocol::ErrorCode;
-use cor4_protocol::crypto::fake_salt;
-use cor4_protocol::handshake::{Account, HandshakeError, ServerHandshake, Verdict};
-use cor4_protocol::io::{SealedReader, SealedWriter, read_clear_frame, read_record};
-use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet, kind};
+use cor4_protocol::io::{SealedReader, SealedWriter};
+use cor4_protocol::packet::{ErrorPacket, Packet, kind};
 
 use crate::audit::Audit;
 use crate::config::Config;
+use crate::login::login;
 use crate::pgwire::PgConn;
 use crate::relay::{self, SessionContext};
 use crate::users::{UserRecord, UserStore};
 
-/// Largest LOGIN frame accepted.
-const MAX_LOGIN_FRAME: u32 = 1024;
 /// Failed logins from one address within [`ADDRESS_WINDOW`] before it is
 /// refused for the rest of the window.
 const ADDRESS_FAILURES: u32 = 20;
@@ -55,7 +53,7 @@ impl ServerState {
         })
     }
 
-    fn address_limited(&self, ip: IpAddr) -> bool {
+    pub(crate) fn address_limited(&self, ip: IpAddr) -> bool {
         let Ok(map) = self.failures_by_address.lock() else {
             return false;
         };
@@ -63,7 +61,7 @@ impl ServerState {
             .is_some_and(|(n, since)| *n >= ADDRESS_FAILURES && since.elapsed() < ADDRESS_WINDOW)
     }
 
-    fn address_failed(&self, ip: IpAddr) {
+    pub(crate) fn address_failed(&self, ip: IpAddr) {
         let Ok(mut map) = self.failures_by_address.lock() else {
             return;
         };
@@ -111,7 +109,7 @@ pub async fn serve(
     while sessions.join_next().await.is_some() {}
 }
 
-async fn clear_error(stream: &mut TcpStream, code: ErrorCode, message: &str) {
+pub(crate) async fn clear_error(stream: &mut TcpStream, code: ErrorCode, message: &str) {
     let packet = Packet::Error(ErrorPacket {
         answered: kind::LOGIN,
         code: code.as_i32(),
@@ -255,192 +253,5 @@ impl relay::PasswordChanger for AuditedPasswords {
             );
             result
         })
-    }
-}
-
-/// Why a login did not produce a session; audited.
-enum LoginFailure {
-    /// The client went away before or during LOGIN.
-    NoLogin,
-    /// Malformed or unsupported LOGIN.
-    BadLogin(HandshakeError),
-    /// The user store failed.
-    Store(crate::users::UserError),
-    /// The client did not prove the password (or the login was refused).
-    Failed { user: String, reason: &'static str },
-}
-
-impl LoginFailure {
-    fn audit(self, state: &ServerState, peer: SocketAddr) {
-        match self {
-            LoginFailure::NoLogin => {}
-            LoginFailure::BadLogin(e) => {
-                state.audit.record(
-                    "login_failed",
-                    Some(peer),
-                    json!({"reason": format!("bad LOGIN: {e}")}),
-                );
-            }
-            LoginFailure::Store(e) => {
-                tracing::error!(error = %e, "user store failed during login");
-                state.audit.record(
-                    "login_failed",
-                    Some(peer),
-                    json!({"reason": "user store unavailable"}),
-                );
-            }
-            LoginFailure::Failed { user, reason } => {
-                state.audit.record(
-                    "login_failed",
-                    Some(peer),
-                    json!({"user": user, "reason": reason}),
-                );
-            }
-        }
-    }
-}
-
-type LoggedIn = (UserRecord, cor4_protocol::handshake::Channel, Vec<u8>);
-
-async fn login(
-    stream: &mut TcpStream,
-    peer: SocketAddr,
-    state: &ServerState,
-) -> Result<LoggedIn, LoginFailure> {
-    let body = match read_clear_frame(stream, MAX_LOGIN_FRAME).await {
-        Ok(Some(body)) => body,
-        Ok(None) => return Err(LoginFailure::NoLogin),
-        Err(e) => {
-            return Err(LoginFailure::BadLogin(HandshakeError::Decode(match e {
-                cor4_protocol::io::ChannelError::Decode(d) => d,
-                _ => return Err(LoginFailure::NoLogin),
-            })));
-        }
-    };
-    let lookup = match ServerHandshake::on_login(&body) {
-        Ok(l) => l,
-        Err(e @ HandshakeError::UnsupportedVersion(_)) => {
-            clear_error(
-                stream,
-                ErrorCode::UnsupportedVersion,
-                "this server speaks Cor4 v2; upgrade the client",
-            )
-            .await;
-            return Err(LoginFailure::BadLogin(e));
-        }
-        Err(e @ HandshakeError::BadRecordLimit(limit)) => {
-            clear_error(
-                stream,
-                ErrorCode::ProtocolViolation,
-                &format!(
-                    "the client's max_record of {limit} bytes is outside the allowed \
-                     1024..=16777216; use a limit in that range"
-                ),
-            )
-            .await;
-            return Err(LoginFailure::BadLogin(e));
-        }
-        Err(e) => return Err(LoginFailure::BadLogin(e)),
-    };
-    let name = lookup.user().to_owned();
-    let record = state
-        .store
-        .lookup(&name)
-        .await
-        .map_err(LoginFailure::Store)?;
-    let address_limited = state.address_limited(peer.ip());
-    let (account, refusal) = match &record {
-        None => (
-            Account::Unknown {
-                fake_salt: fake_salt(state.store.server_secret(), &name),
-                iterations: state.config.kdf_iterations,
-            },
-            Some("unknown user"),
-        ),
-        Some(user) => {
-            let verdict = if user.locked {
-                Verdict::Refuse {
-                    code: ErrorCode::AccountLocked,
-                    message: "this account is locked; ask an administrator to unlock it",
-                }
-            } else if !user.address_allowed(peer.ip()) {
-                Verdict::Refuse {
-                    code: ErrorCode::AddressNotAllowed,
-                    message: "this account may not log in from your address",
-                }
-            } else if address_limited || user.is_rate_limited() {
-                Verdict::Refuse {
-                    code: ErrorCode::TooManyAttempts,
-                    message: "too many failed logins; wait a minute and try again",
-                }
-            } else {
-                let flags = if user.must_change_password {
-                    LOGIN_FLAG_MUST_CHANGE_PASSWORD
-                } else {
-                    0
-                };
-                Verdict::Accept { flags }
-            };
-            let refusal = match &verdict {
-                Verdict::Accept { .. } => None,
-                Verdict::Refuse {
-                    code: ErrorCode::AccountLocked,
-                    ..
-                } => Some("account locked"),
-                Verdict::Refuse {
-                    code: ErrorCode::AddressNotAllowed,
-                    ..
-                } => Some("address not allowed"),
-                Verdict::Refuse { .. } => Some("rate limited"),
-            };
-            (
-                Account::Known {
-                    secret: user.secret.clone(),
-                    salt: user.salt,
-                    iterations: user.iterations,
-                    verdict,
-                },
-                refusal,
-            )
-        }
-    };
-    let (confirm, reply) = lookup.respond(account, state.config.max_record);
-    if stream.write_all(&reply).await.is_err() {
-        return Err(LoginFailure::NoLogin);
-    }
-    let mut first = Vec::new();
-    let got = read_record(stream, confirm.opener(), &mut first).await;
-    let failed = |reason: &'static str| {
-        state.address_failed(peer.ip());
-        LoginFailure::Failed {
-            user: name.clone(),
-            reason,
-        }
-    };
-    if let Some(reason) = refusal {
-        if record.is_some() && reason != "rate limited" {
-            let _ = state.store.record_failure(&name).await;
-        }
-        return Err(failed(reason));
-    }
-    let Some(user) = record else {
-        return Err(failed("unknown user"));
-    };
-    if !matches!(got, Ok(true)) {
-        let _ = state.store.record_failure(&name).await;
-        return Err(failed("wrong password or client gave up"));
-    }
-    match confirm.on_first_record(&mut first) {
-        Ok((channel, range)) => {
-            let _ = state.store.record_success(&name).await;
-            state
-                .audit
-                .record("login_ok", Some(peer), json!({"user": name}));
-            Ok((user, channel, first[range].to_vec()))
-        }
-        Err(_) => {
-            let _ = state.store.record_failure(&name).await;
-            Err(failed("wrong password"))
-        }
     }
 }

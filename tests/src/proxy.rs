@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::test_database;
+use crate::{TEST_KSF, test_database};
 
 /// Path of a workspace binary, built on first use so the tests never run a
 /// stale one.
@@ -45,21 +45,30 @@ pub struct Proxy {
 
 impl Proxy {
     /// Starts the proxy on a free loopback port against the test database,
-    /// with `extra` flags.
+    /// with `extra` flags and the tests' Argon2id cost ([`TEST_KSF`],
+    /// unless `extra` has `--kdf-memory`).
     pub fn start(extra: &[&str]) -> Proxy {
-        let db = test_database();
+        Self::start_on(&test_database().url(), extra)
+    }
+
+    /// Like [`start`](Self::start), with the user store in the database at
+    /// `database_url`.
+    pub fn start_on(database_url: &str, extra: &[&str]) -> Proxy {
+        let (memory, passes) = (
+            TEST_KSF.memory_kib.to_string(),
+            TEST_KSF.iterations.to_string(),
+        );
+        // The tests' cheap Argon2id unless `extra` chooses a cost.
+        let cost: &[&str] = if extra.contains(&"--kdf-memory") {
+            &[]
+        } else {
+            &["--kdf-memory", &memory, "--kdf-iterations", &passes]
+        };
         let mut child = Command::new(binary("cor4-proxy"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--audit-log",
-                "-",
-                "--kdf-iterations",
-                "1000",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0", "--audit-log", "-"])
+            .args(cost)
             .args(extra)
-            .env("COR4_DATABASE_URL", db.url())
+            .env("COR4_DATABASE_URL", database_url)
             .env("COR4_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

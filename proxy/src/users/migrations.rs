@@ -25,10 +25,11 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "users and settings; revoke default privileges",
-    sql: r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "users and settings; revoke default privileges",
+        sql: r#"
 CREATE TABLE cor4.users (
     name text PRIMARY KEY CHECK (name ~ '^[a-z_][a-z0-9_]{0,62}$'),
     role text NOT NULL UNIQUE CHECK (role ~ '^[a-z_][a-z0-9_]{0,62}$'),
@@ -59,7 +60,13 @@ END $$;
 -- no role may create objects in public that others' queries could resolve to.
 REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        description: "Cor4 v3: OPAQUE verifiers replace PBKDF2 secrets",
+        sql: super::verifier::MIGRATION_SQL,
+    },
+];
 
 /// The newest version this binary knows.
 pub(crate) fn latest() -> i32 {

@@ -320,7 +320,7 @@ async fn exit_codes_are_psqls() {
     assert_eq!(
         text(&o.stderr),
         format!(
-            "cor4: error: connection to server at \"{}\", port {} failed: login failed: wrong user name or password\n",
+            "cor4: error: connection to server at \"{}\", port {} failed: login failed: the server could not prove it knows the password (wrong user name or password, a locked account, or not the real cor4 proxy)\n",
             addr.ip(),
             addr.port()
         )
@@ -389,6 +389,9 @@ async fn ef_edits_a_function_definition_into_the_buffer() {
     assert!(out.contains("SELECT 42"), "{out}");
     assert!(out.lines().any(|l| l == "42"), "{out}");
     let err = text(&o.stderr);
-    assert!(err.contains("function \"no_such_function\" does not exist"), "{err}");
+    assert!(
+        err.contains("function \"no_such_function\" does not exist"),
+        "{err}"
+    );
     let _ = std::fs::remove_file(script);
 }

@@ -18,8 +18,10 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
             "serve",
             "--listen",
             "127.0.0.1:0",
+            "--kdf-memory",
+            "256",
             "--kdf-iterations",
-            "1000",
+            "1",
         ])
         .env_remove("COR4_DATABASE_URL")
         .stdout(Stdio::piped())

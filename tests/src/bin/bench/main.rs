@@ -163,7 +163,7 @@ async fn main() {
     let user = format!("bench_{}", std::process::id());
     let password = "bench password 1".to_owned();
     store
-        .add_user(&user, &password, None, false, 1000)
+        .add_user(&user, &password, None, false, cor4_tests::TEST_KSF)
         .await
         .expect("add user");
     let record = store.lookup(&user).await.unwrap().expect("the bench user");
