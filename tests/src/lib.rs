@@ -15,7 +15,9 @@
 #![warn(missing_docs)]
 
 mod proxy;
+mod recorder;
 pub use proxy::{Proxy, binary};
+pub use recorder::{Recorder, Recording, units};
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;

@@ -12,6 +12,7 @@ mod embedded;
 mod examples;
 mod isolation;
 mod login;
+mod pake;
 mod params;
 mod queries;
 mod shell;
