@@ -41,6 +41,7 @@ pub struct Proxy {
     child: Child,
     addr: SocketAddr,
     stderr_lines: std::sync::mpsc::Receiver<String>,
+    startup_lines: std::sync::Mutex<Vec<String>>,
 }
 
 impl Proxy {
@@ -85,6 +86,7 @@ impl Proxy {
             }
         });
         let deadline = Instant::now() + Duration::from_secs(60);
+        let mut startup_lines = Vec::new();
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Ok(line) = rx.recv_timeout(left) else {
@@ -93,6 +95,7 @@ impl Proxy {
                 let _ = child.wait();
                 panic!("cor4-proxy did not start within 60 s");
             };
+            startup_lines.push(line.clone());
             if let Some(rest) = line.split("accepting sessions").nth(1) {
                 let addr = rest
                     .split_whitespace()
@@ -112,6 +115,7 @@ impl Proxy {
             child,
             addr,
             stderr_lines: rx,
+            startup_lines: std::sync::Mutex::new(startup_lines),
         }
     }
 
@@ -156,9 +160,16 @@ impl Proxy {
         std::time::Duration::from_nanos(ns)
     }
 
-    /// Stderr lines (logs and audit events) printed so far.
+    /// Stderr lines (logs and audit events) printed so far and not yet
+    /// drained, those of the start included.
     pub fn drain_log(&self) -> Vec<String> {
-        self.stderr_lines.try_iter().collect()
+        let mut lines = self
+            .startup_lines
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        lines.extend(self.stderr_lines.try_iter());
+        lines
     }
 
     /// Sends SIGTERM and waits for the process to exit.

@@ -18,6 +18,7 @@ mod queries;
 mod shell;
 mod streaming;
 mod types;
+mod upgrade;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
