@@ -84,9 +84,9 @@ rejects! {
     rejects_truncated_login_nonce: "packet" / "truncated-login-nonce.bin"
         => truncated("client nonce", 16);
     rejects_truncated_login_ke1: "packet" / "truncated-login-ke1.bin"
-        => truncated("OPAQUE KE1", 96);
+        => truncated("OPAQUE KE1", 56);
     rejects_truncated_login_response: "packet" / "truncated-login-response.bin"
-        => truncated("OPAQUE KE2", 320);
+        => truncated("OPAQUE KE2", 20);
     rejects_login_finish_trailing_byte: "packet" / "login-finish-trailing-byte.bin"
         => DecodeError::TrailingBytes(1);
 
