@@ -126,7 +126,9 @@ impl Bench {
 
 /// The sections to run: all, or those named after `--only`.
 fn sections() -> (u64, Vec<String>) {
-    let all = ["scan", "latency", "sessions", "csv", "copy", "crypto", "login"];
+    let all = [
+        "scan", "latency", "sessions", "csv", "copy", "crypto", "login",
+    ];
     let mut rows = 1_000_000;
     let mut only: Option<Vec<String>> = None;
     let mut args = std::env::args().skip(1);
