@@ -1,70 +1,101 @@
-//! The client's login state machine against a hostile server: an arbitrary
-//! LOGIN_CHALLENGE body, then an arbitrary sealed reply. Nothing may panic.
+//! The client's v3 login state machine against a hostile server: an
+//! arbitrary LOGIN_RESPONSE, then an arbitrary sealed reply. Nothing may
+//! panic.
 //!
-//! Input: a mode byte, a u16 little-endian length n, n bytes of challenge
-//! body (type byte onward), then the rest. With mode bit 0 clear the rest is
-//! the reply record as received; with it set the rest is a plaintext that
-//! the target seals under the key the server would use, so what the client
-//! does after decryption (frame split, OK or ERROR) is fuzzed too. A sealed
-//! plaintext of 1 byte up to the client's record limit must open (an empty
-//! one makes a record shorter than §5 allows, which must not), and the login
-//! succeeds exactly when it is one frame holding an OK that answers LOGIN.
+//! Input: a mode byte, then with mode bit 1 clear a u16 little-endian
+//! length n and n bytes of LOGIN_RESPONSE body (type byte onward); with it
+//! set the genuine LOGIN_RESPONSE of `docs/protocol.md` §8.3 is used. Then
+//! the rest: with mode bit 0 clear the reply record as received; with it
+//! set a plaintext that the target seals under the key the real server
+//! derived, so what the client does after decryption (frame split, OK or
+//! ERROR) is fuzzed too.
 //!
-//! The client is `alice` / `correct horse` with nonce `00 01 … 1f` and
-//! record limit 65 536, the login of `docs/protocol.md` §8.3, so that
-//! section's vectors are seeds that go all the way. An iteration count the
-//! client would accept is lowered to 1 000 first: PBKDF2 at up to ten
-//! million iterations would make each run take seconds.
+//! Asserted: the client accepts a LOGIN_RESPONSE only if it is the genuine
+//! one (anything else would be a forged server MAC: mutual authentication);
+//! a sealed plaintext of 1 byte up to the client's record limit opens, and
+//! the login succeeds exactly when it is one frame holding an OK that
+//! answers LOGIN.
+//!
+//! The client is §8.3's (`alice` / `correct horse`, its fixed randomness),
+//! so the genuine response goes all the way. An Argon2id cost the client
+//! would accept is lowered to §8.3's (1 024 KiB, 1 pass, 1 lane) when it is
+//! higher, so that a run does not spend seconds in Argon2id.
 #![no_main]
+
+use std::sync::OnceLock;
 
 use cor4_protocol::Packet;
 use cor4_protocol::crypto::{
-    Direction, MAX_ITERATIONS, MIN_ITERATIONS, PasswordKey, RecordSealer, SessionKeys,
-    transcript_hash,
+    Direction, FixedRandom, KsfParams, PasswordKey, RecordSealer, ServerKeys, Verifier,
 };
-use cor4_protocol::handshake::{ClientHandshake, HandshakeError};
+use cor4_protocol::handshake::{Account, ClientHandshake, HandshakeError, ServerHandshake};
 use cor4_protocol::packet::{OkDetail, kind, split_frame};
 use libfuzzer_sys::fuzz_target;
 
 const USER: &str = "alice";
 const PASSWORD: &str = "correct horse";
 const MAX_RECORD: u32 = 65_536;
-const NONCE: [u8; 32] = {
-    let mut n = [0u8; 32];
-    let mut i = 0;
-    while i < 32 {
-        n[i] = i as u8;
-        i += 1;
-    }
-    n
+const CHEAP: KsfParams = KsfParams {
+    memory_kib: 1024,
+    iterations: 1,
+    parallelism: 1,
 };
 
-/// Lowers an acceptable iteration count (bytes 17..21 of a LOGIN_CHALLENGE
-/// body) to the minimum.
-fn cap_iterations(body: &mut [u8]) {
-    if body.first() != Some(&kind::LOGIN_CHALLENGE) {
-        return;
-    }
-    if let Some(field) = body.get_mut(17..21) {
-        let n = u32::from_le_bytes(field.try_into().expect("four bytes"));
-        if (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&n) {
-            field.copy_from_slice(&MIN_ITERATIONS.to_le_bytes());
-        }
-    }
+/// §8.3's server: its keys, `alice`'s verifier, the LOGIN_RESPONSE body to
+/// the client's LOGIN, and the session keys' s→c half after KE3.
+struct Genuine {
+    response: Vec<u8>,
+    server_to_client: [u8; 16],
 }
 
-/// Seals `plaintext` as the server's record 0 under the keys of this login.
-fn seal_reply(login_body: &[u8], challenge_body: &[u8], plaintext: &[u8]) -> Vec<u8> {
-    let Ok(Packet::LoginChallenge(c)) = Packet::decode(challenge_body, None) else {
-        panic!("the client accepted a challenge that does not decode");
-    };
-    let secret = PasswordKey::from_password(PASSWORD).stretch(&c.salt, c.iterations);
-    let keys = SessionKeys::derive(&secret, &transcript_hash(login_body, challenge_body));
-    let mut record = Vec::new();
-    RecordSealer::new(&keys.server_to_client, Direction::ServerToClient)
-        .seal(plaintext, &mut record)
-        .expect("a small plaintext seals");
-    record
+fn genuine() -> &'static Genuine {
+    static G: OnceLock<Genuine> = OnceLock::new();
+    G.get_or_init(|| {
+        let keys = ServerKeys::generate_fixed(&mut FixedRandom::new(0x40));
+        let key = PasswordKey::from_password(PASSWORD);
+        let v = Verifier::register_fixed(&mut FixedRandom::new(0x60), &keys, USER, &key, CHEAP)
+            .expect("registration");
+        let (client, login) = start();
+        let (server, response) = ServerHandshake::on_login(&login[4..])
+            .expect("LOGIN")
+            .respond_fixed(&mut FixedRandom::new(0x80), &keys, Account::Verifier(&v), MAX_RECORD)
+            .expect("LOGIN_RESPONSE");
+        let (_, finish) = client
+            .on_response_fixed(&mut FixedRandom::new(0xc0), &response[4..])
+            .expect("the genuine response verifies");
+        let verified = server.on_finish(&finish[4..]).expect("KE3");
+        Genuine {
+            response: response[4..].to_vec(),
+            server_to_client: verified.keys().server_to_client,
+        }
+    })
+}
+
+fn start() -> (cor4_protocol::handshake::AwaitResponse, Vec<u8>) {
+    ClientHandshake::start_fixed(
+        &mut FixedRandom::new(0x00),
+        USER,
+        PasswordKey::from_password(PASSWORD),
+        MAX_RECORD,
+    )
+    .expect("KE1")
+}
+
+/// Lowers an acceptable but costly Argon2id cost (bytes 5..17 of a
+/// LOGIN_RESPONSE body) to §8.3's.
+fn cap_cost(body: &mut [u8]) {
+    if body.first() != Some(&kind::LOGIN_RESPONSE) {
+        return;
+    }
+    if let Some(field) = body.get_mut(5..17) {
+        let cost = KsfParams::decode(&<[u8; 12]>::try_from(&*field).expect("twelve bytes"));
+        let work = u64::from(cost.memory_kib) * u64::from(cost.iterations);
+        if cost.check().is_ok() && work > 1024 {
+            let mut cheap = Vec::new();
+            CHEAP.encode(&mut cheap);
+            field.copy_from_slice(&cheap);
+        }
+    }
 }
 
 /// The flags of a plaintext that is exactly one OK frame answering LOGIN.
@@ -86,26 +117,36 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let Some((len, rest)) = rest.split_first_chunk::<2>() else {
+    let g = genuine();
+    let (response, tail) = if mode & 2 == 2 {
+        (g.response.clone(), rest)
+    } else {
+        let Some((len, rest)) = rest.split_first_chunk::<2>() else {
+            return;
+        };
+        let len = usize::from(u16::from_le_bytes(*len)).min(rest.len());
+        let (response, tail) = rest.split_at(len);
+        let mut response = response.to_vec();
+        cap_cost(&mut response);
+        (response, tail)
+    };
+    let (client, _) = start();
+    let Ok((awaiting, _finish)) =
+        client.on_response_fixed(&mut FixedRandom::new(0xc0), &response)
+    else {
         return;
     };
-    let len = usize::from(u16::from_le_bytes(*len)).min(rest.len());
-    let (challenge, tail) = rest.split_at(len);
-    let mut challenge = challenge.to_vec();
-    cap_iterations(&mut challenge);
-
-    let (client, login_frame) = ClientHandshake::start_with_nonce(
-        USER,
-        PasswordKey::from_password(PASSWORD),
-        MAX_RECORD,
-        NONCE,
+    assert_eq!(
+        response, g.response,
+        "the client accepted a LOGIN_RESPONSE the server did not make"
     );
-    let Ok(awaiting) = client.on_challenge(&challenge) else {
-        return;
-    };
     let sealed = mode & 1 == 1;
     let mut record = if sealed {
-        seal_reply(&login_frame[4..], &challenge, tail)
+        let mut record = Vec::new();
+        RecordSealer::new(&g.server_to_client, Direction::ServerToClient)
+            .seal(tail, &mut record)
+            .expect("a small plaintext seals");
+        record
     } else {
         tail.to_vec()
     };

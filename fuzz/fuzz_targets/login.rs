@@ -2,13 +2,14 @@
 //! arbitrary bytes (a LOGIN frame body, type byte onward).
 //!
 //! Nothing may panic. What it accepts must be a LOGIN that `Packet::decode`
-//! reads the same way: version 2.x with a nonce and a record limit in
-//! 1024..=16 MiB, re-encoding to exactly the input.
+//! reads the same way: version 3.x with a record limit in 1024..=16 MiB and
+//! a KE1 whose points decode, re-encoding to exactly the input.
 #![no_main]
 
 use cor4_protocol::Packet;
 use cor4_protocol::crypto::{MAX_RECORD_LIMIT, MIN_RECORD_LIMIT};
 use cor4_protocol::handshake::ServerHandshake;
+use cor4_protocol::packet::LoginFields;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -20,8 +21,10 @@ fuzz_target!(|data: &[u8]| {
     };
     assert_eq!(lookup.user(), login.user);
     assert_eq!(lookup.client_version(), login.version);
-    assert_eq!(login.version[0], 2);
-    let v2 = login.v2.expect("an accepted LOGIN has a nonce");
-    assert!((MIN_RECORD_LIMIT..=MAX_RECORD_LIMIT).contains(&v2.max_record));
+    assert_eq!(login.version[0], 3);
+    let LoginFields::V3(v3) = login.fields else {
+        panic!("an accepted LOGIN has v3 fields");
+    };
+    assert!((MIN_RECORD_LIMIT..=MAX_RECORD_LIMIT).contains(&v3.max_record));
     assert_eq!(&Packet::Login(login).to_frame()[4..], data);
 });

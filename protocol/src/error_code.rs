@@ -9,7 +9,8 @@
 #[non_exhaustive]
 pub enum ErrorCode {
     /// Wrong user name or password. Never sent: a failed login shows as a
-    /// reply the client cannot open. Clients report it with this code.
+    /// server that cannot prove it knows the password. Clients report it
+    /// with this code.
     LoginFailed = 1,
     /// The account is locked by an administrator.
     AccountLocked = 2,
@@ -25,6 +26,9 @@ pub enum ErrorCode {
     PasswordRejected = 11,
     /// The password must be changed (CHPASS) before anything else.
     PasswordChangeRequired = 12,
+    /// The account's password was set before Cor4 v3 and must be reset by
+    /// an administrator (sent in clear in answer to LOGIN).
+    PasswordResetRequired = 13,
     /// PostgreSQL reported an error; see the SQLSTATE.
     Sql = 20,
     /// The peer broke the protocol; the connection ends.
@@ -55,7 +59,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every defined code.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::LoginFailed,
         ErrorCode::AccountLocked,
         ErrorCode::AddressNotAllowed,
@@ -64,6 +68,7 @@ impl ErrorCode {
         ErrorCode::BadPasswordDigest,
         ErrorCode::PasswordRejected,
         ErrorCode::PasswordChangeRequired,
+        ErrorCode::PasswordResetRequired,
         ErrorCode::Sql,
         ErrorCode::ProtocolViolation,
         ErrorCode::PacketTooLarge,

@@ -497,16 +497,20 @@ impl<W: AsyncWrite + Unpin> SealedWriter<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::{PasswordKey, fake_salt};
+    use crate::crypto::{KsfParams, PasswordKey, ServerKeys, Verifier};
     use crate::handshake::{
-        Account, AwaitReply, Channel, ClientHandshake, HandshakeError, ServerHandshake, Verdict,
+        Account, AwaitReply, Channel, ClientHandshake, HandshakeError, ServerHandshake,
     };
     use crate::packet::{ResultHead, ResultRow};
     use crate::value::Value;
     use tokio::io::{AsyncWriteExt, DuplexStream, duplex};
 
-    const SALT: [u8; 16] = [7; 16];
     const MAX: u32 = 4096;
+    const KSF: KsfParams = KsfParams {
+        memory_kib: 64,
+        iterations: 1,
+        parallelism: 1,
+    };
 
     async fn client_side(
         mut stream: DuplexStream,
@@ -514,10 +518,12 @@ mod tests {
         password: &str,
     ) -> Result<(Channel, DuplexStream), HandshakeError> {
         let (state, login) =
-            ClientHandshake::start(user, PasswordKey::from_password(password), MAX);
+            ClientHandshake::start(user, PasswordKey::from_password(password), MAX)?;
         stream.write_all(&login).await.unwrap();
-        let challenge = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
-        let state = state.on_challenge(&challenge)?;
+        let response = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
+        // On failure the client sends nothing more and closes.
+        let (state, finish) = state.on_response(&response)?;
+        stream.write_all(&finish).await.unwrap();
         let mut record = vec![0u8; AwaitReply::REPLY_RECORD_LEN];
         stream.read_exact(&mut record).await.unwrap();
         let est = state.on_reply(&mut record)?;
@@ -530,31 +536,30 @@ mod tests {
         mut stream: DuplexStream,
         password: &str,
     ) -> Result<Channel, HandshakeError> {
+        let keys = ServerKeys::generate();
+        let alice =
+            Verifier::register(&keys, "alice", &PasswordKey::from_password(password), KSF).unwrap();
         let body = read_clear_frame(&mut stream, 1024).await.unwrap().unwrap();
         let lookup = ServerHandshake::on_login(&body)?;
         let account = if lookup.user() == "alice" {
-            Account::Known {
-                secret: PasswordKey::from_password(password).stretch(&SALT, 1000),
-                salt: SALT,
-                iterations: 1000,
-                verdict: Verdict::Accept { flags: 0 },
-            }
+            Account::Verifier(&alice)
         } else {
-            Account::Unknown {
-                fake_salt: fake_salt(b"secret", lookup.user()),
-                iterations: 1000,
-            }
+            Account::Fake { ksf: KSF }
         };
-        let (confirm, reply) = lookup.respond(account, MAX);
+        let (awaiting, response) = lookup.respond(&keys, account, MAX)?;
+        stream.write_all(&response).await.unwrap();
+        let Ok(Some(finish)) = read_clear_frame(&mut stream, 1024).await else {
+            return Err(HandshakeError::NotConfirmed);
+        };
+        let (mut channel, reply) = awaiting.on_finish(&finish)?.accept(0);
         stream.write_all(&reply).await.unwrap();
         let mut record = Vec::new();
-        match read_record(&mut stream, confirm.opener(), &mut record).await {
-            Ok(true) => {}
-            _ => {
-                return Err(HandshakeError::NotConfirmed(RecordError::Unauthentic));
-            }
-        }
-        let (channel, range) = confirm.on_first_record(&mut record)?;
+        assert!(
+            read_record(&mut stream, &channel.opener, &mut record)
+                .await
+                .unwrap()
+        );
+        let (range, _) = channel.opener.open_in_place(&mut record).unwrap().unwrap();
         assert_eq!(Packet::decode(&record[range][4..], None), Ok(Packet::Ping));
         Ok(channel)
     }
@@ -590,14 +595,14 @@ mod tests {
     async fn wrong_password_over_duplex() {
         let (client, server) = run_login("alice", "wrong").await;
         assert!(matches!(client, Err(HandshakeError::WrongCredentials)));
-        assert!(matches!(server, Err(HandshakeError::NotConfirmed(_))));
+        assert!(matches!(server, Err(HandshakeError::NotConfirmed)));
     }
 
     #[tokio::test]
     async fn unknown_user_over_duplex() {
         let (client, server) = run_login("mallory", "right").await;
         assert!(matches!(client, Err(HandshakeError::WrongCredentials)));
-        assert!(matches!(server, Err(HandshakeError::NotConfirmed(_))));
+        assert!(matches!(server, Err(HandshakeError::NotConfirmed)));
     }
 
     fn pair(max_record: u32) -> (SealedWriter<DuplexStream>, SealedReader<DuplexStream>) {

@@ -1,10 +1,10 @@
-//! Cor4 v2: the wire protocol of the cor4 encrypted SQL proxy.
+//! Cor4 v3: the wire protocol of the cor4 encrypted SQL proxy.
 //!
 //! ```text
 //!   packet/     frames and packets (sans-IO: bytes in, packets out)
 //!   value       column types and values
 //!   pgtext      PostgreSQL's text forms of values
-//!   crypto/     K = MD5(password) → PBKDF2 → HKDF → RC6-GCM records
+//!   crypto/     K = MD5(password) → OPAQUE (Argon2id, 3DH) → HKDF → RC6-GCM records
 //!   handshake/  the login, both ends, as state machines
 //!   io          tokio adapter: clear frames, sealed records
 //! ```

@@ -123,7 +123,7 @@ impl Backend {
             Some(_) => UserStore::open_database(&self.admin, EMBEDDED_DATABASE).await?,
             None => UserStore::open(&self.admin).await?,
         };
-        Ok(store.with_iterations(config.kdf_iterations)?)
+        Ok(store.with_ksf(config.kdf)?)
     }
 
     /// Stops the embedded cluster if `always` or if this process started it.
@@ -164,7 +164,7 @@ async fn create_first_admin(
     }
     let password = generate_password();
     match store
-        .add_user("admin", &password, None, true, config.kdf_iterations)
+        .add_user("admin", &password, None, true, config.kdf)
         .await
     {
         Ok(()) => {}
@@ -335,13 +335,7 @@ async fn user_command(
         } => {
             let (password, generated) = new_password(password_stdin)?;
             store
-                .add_user(
-                    &name,
-                    &password,
-                    role.as_deref(),
-                    admin,
-                    config.kdf_iterations,
-                )
+                .add_user(&name, &password, role.as_deref(), admin, config.kdf)
                 .await?;
             if must_change_password {
                 store.set_must_change(&name, true).await?;
@@ -358,7 +352,7 @@ async fn user_command(
         } => {
             let (password, generated) = new_password(password_stdin)?;
             store
-                .set_password_text(&name, &password, config.kdf_iterations)
+                .set_password_text(&name, &password, config.kdf)
                 .await?;
             if generated {
                 println!("New password for {name}: {password}");
@@ -385,7 +379,13 @@ async fn user_command(
                     "{:<24} {:<24} {:<8} {:<6} {:<12} {}",
                     u.name,
                     u.role,
-                    if u.locked { "locked" } else { "active" },
+                    if u.ksf.is_none() {
+                        "reset"
+                    } else if u.locked {
+                        "locked"
+                    } else {
+                        "active"
+                    },
                     if u.is_admin { "yes" } else { "no" },
                     if u.must_change_password { "yes" } else { "no" },
                     u.failed_attempts

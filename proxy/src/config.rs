@@ -10,9 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
-use cor4_protocol::crypto::{
-    DEFAULT_ITERATIONS, MAX_ITERATIONS, MAX_RECORD_LIMIT, MIN_ITERATIONS, MIN_RECORD_LIMIT,
-};
+use cor4_protocol::crypto::{KsfParams, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT};
 
 /// The command line.
 #[derive(Debug, Parser)]
@@ -44,7 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Accept client sessions (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Manage cor4 users (works whether or not `serve` is running).
     #[command(subcommand)]
     User(UserCommand),
@@ -189,9 +187,12 @@ pub struct ServeArgs {
     /// flight; a session waits for its share [default: 134217728].
     #[arg(long, env = "COR4_MAX_BUFFERED")]
     pub max_buffered: Option<usize>,
-    /// PBKDF2 iterations for new passwords [default: 600000].
+    /// Argon2id passes for new passwords' verifiers [default: 3].
     #[arg(long, env = "COR4_KDF_ITERATIONS")]
     pub kdf_iterations: Option<u32>,
+    /// Argon2id memory in KiB for new passwords' verifiers [default: 65536].
+    #[arg(long, env = "COR4_KDF_MEMORY")]
+    pub kdf_memory: Option<u32>,
     /// Seconds running queries get to finish on shutdown [default: 10].
     #[arg(long, env = "COR4_SHUTDOWN_GRACE")]
     pub shutdown_grace: Option<u64>,
@@ -247,6 +248,7 @@ pub struct FileConfig {
     max_pending_per_address: Option<usize>,
     max_buffered: Option<usize>,
     kdf_iterations: Option<u32>,
+    kdf_memory: Option<u32>,
     shutdown_grace: Option<u64>,
     audit_log: Option<String>,
     log_queries: Option<bool>,
@@ -294,8 +296,8 @@ pub struct Config {
     pub max_pending_per_address: usize,
     /// Bytes all sessions may hold for large packets in flight.
     pub max_buffered: usize,
-    /// PBKDF2 iterations for new passwords.
-    pub kdf_iterations: u32,
+    /// Argon2id cost of new passwords' verifiers.
+    pub kdf: KsfParams,
     /// Shutdown grace period.
     pub shutdown_grace: Duration,
     /// Audit log destination; `None` = stderr.
@@ -407,12 +409,23 @@ impl Config {
         let kdf_iterations = serve
             .kdf_iterations
             .or(file.kdf_iterations)
-            .unwrap_or(DEFAULT_ITERATIONS);
+            .unwrap_or(KsfParams::DEFAULT.iterations);
         check(
             "kdf-iterations",
-            "1000..=10000000",
+            "1..=16 (Argon2id passes since Cor4 v3)",
             u64::from(kdf_iterations),
-            (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&kdf_iterations),
+            (1..=16).contains(&kdf_iterations),
+        )?;
+        let kdf_memory = serve
+            .kdf_memory
+            .or(file.kdf_memory)
+            .unwrap_or(KsfParams::DEFAULT.memory_kib);
+        let kdf = KsfParams::new(kdf_memory, kdf_iterations);
+        check(
+            "kdf-memory",
+            "32..=262144 KiB, and memory × iterations ≤ 1048576",
+            u64::from(kdf_memory),
+            kdf.check().is_ok(),
         )?;
         let login_timeout = serve.login_timeout.or(file.login_timeout).unwrap_or(10);
         check(
@@ -487,7 +500,7 @@ impl Config {
             max_pending_logins,
             max_pending_per_address,
             max_buffered,
-            kdf_iterations,
+            kdf,
             shutdown_grace: Duration::from_secs(
                 serve.shutdown_grace.or(file.shutdown_grace).unwrap_or(10),
             ),
@@ -531,7 +544,7 @@ mod tests {
         let c = Config::resolve(&CommonArgs::default(), &ServeArgs::default()).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:7654");
         assert_eq!(c.max_record, 65_536);
-        assert_eq!(c.kdf_iterations, DEFAULT_ITERATIONS);
+        assert_eq!(c.kdf, KsfParams::DEFAULT);
         assert!(matches!(c.database, Database::Embedded { .. }));
     }
 

@@ -1,7 +1,7 @@
-//! cor4-proxy: serves Cor4 v2 sessions and relays them to PostgreSQL.
+//! cor4-proxy: serves Cor4 v3 sessions and relays them to PostgreSQL.
 //!
 //! ```text
-//!  client ──TCP──► server (accept loop, login) ──► relay (one session)
+//!  client ──TCP──► server (accept loop) ─► login (OPAQUE) ──► relay (one session)
 //!                      │                               │
 //!                      └── users (cor4 schema) ◄───────┤
 //!                                                       └─► pgwire ─► PostgreSQL
@@ -11,12 +11,14 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+mod admission;
 mod app;
 pub mod audit;
 pub mod config;
 #[doc(hidden)]
 pub mod fuzz_hooks;
 pub mod limits;
+mod login;
 pub mod metrics;
 pub mod pg_embedded;
 pub mod pgwire;

@@ -8,8 +8,8 @@
 //! ```
 //!
 //! [`UserStore::open`] connects as the admin role, runs the versioned
-//! migrations (see `migrations`) and loads the server secret. Logins use
-//! [`UserStore::lookup`], [`UserRecord::address_allowed`],
+//! migrations (see `migrations`) and loads the server secret and the OPAQUE
+//! server keys (see `verifier`). Logins use [`UserStore::lookup`], [`UserRecord::address_allowed`],
 //! [`UserRecord::is_rate_limited`], [`UserStore::record_failure`] and
 //! [`UserStore::record_success`]; sessions connect with
 //! [`UserStore::session_config`]. The `cor4-proxy user …` subcommands use
@@ -22,12 +22,15 @@ mod policy;
 mod roles;
 #[cfg(test)]
 mod tests;
+mod verifier;
 
 use std::net::IpAddr;
 use std::time::SystemTime;
 
-use cor4_protocol::crypto::{MAX_ITERATIONS, MIN_ITERATIONS, PasswordKey, StretchedSecret};
-use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::Arc;
+
+use cor4_protocol::crypto::{KsfParams, PakeError, PasswordKey, ServerKeys, Verifier};
+use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard, Semaphore};
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, Config, NoTls, Row};
 
@@ -74,9 +77,9 @@ pub enum UserError {
         #[source]
         reason: CidrError,
     },
-    /// The PBKDF2 iteration count is outside the range clients accept.
-    #[error("iteration count {0} is outside {MIN_ITERATIONS}..={MAX_ITERATIONS}")]
-    IterationsOutOfRange(u32),
+    /// The Argon2id cost is outside the range clients accept.
+    #[error("{0}")]
+    KsfOutOfRange(PakeError),
     /// `remove` without force, and the user's role still owns objects.
     #[error("the user's role owns {count} database objects (remove with --force drops them)")]
     OwnsObjects {
@@ -99,9 +102,10 @@ pub enum UserError {
     /// A stored value is malformed (the table was edited by hand).
     #[error("user store is corrupt: {0}")]
     Corrupt(&'static str),
-    /// The password-stretching task died.
-    #[error("password stretching failed")]
-    StretchFailed,
+    /// Making the OPAQUE verifier failed (Argon2id could not allocate its
+    /// memory, or its task died).
+    #[error("making the password verifier failed (out of memory?)")]
+    RegistrationFailed,
 }
 
 /// What a login needs to know about one user.
@@ -111,12 +115,9 @@ pub struct UserRecord {
     pub name: String,
     /// The PostgreSQL role sessions run as.
     pub role: String,
-    /// The PBKDF2 salt.
-    pub salt: [u8; 16],
-    /// The PBKDF2 iteration count.
-    pub iterations: u32,
-    /// S, the stretched secret (password-equivalent for this protocol).
-    pub secret: StretchedSecret,
+    /// The OPAQUE verifier; `None` for a user whose password was set
+    /// before Cor4 v3 and must be reset.
+    pub verifier: Option<Verifier>,
     /// Locked by an administrator.
     pub locked: bool,
     /// The user must CHPASS before anything else.
@@ -171,8 +172,9 @@ pub struct UserSummary {
     pub last_login: Option<SystemTime>,
     /// Created with `--admin`.
     pub is_admin: bool,
-    /// PBKDF2 iterations of the stored secret.
-    pub iterations: u32,
+    /// The Argon2id cost of the verifier; `None` when the password was set
+    /// before Cor4 v3 and must be reset.
+    pub ksf: Option<KsfParams>,
     /// When the user was created.
     pub created_at: SystemTime,
     /// When the password last changed.
@@ -185,8 +187,10 @@ pub struct UserStore {
     config: Config,
     client: RwLock<Client>,
     server_secret: [u8; 32],
+    server_keys: Arc<ServerKeys>,
     superuser: bool,
-    iterations: u32,
+    ksf: KsfParams,
+    registrations: Semaphore,
     lockout: LockoutPolicy,
 }
 
@@ -199,7 +203,7 @@ impl std::fmt::Debug for UserStore {
     }
 }
 
-const USER_COLUMNS: &str = "name, role, salt, iterations, secret, status = 'locked', \
+const USER_COLUMNS: &str = "name, role, verifier, status = 'locked', \
      must_change_password, allowed_cidrs, failed_attempts, locked_until, is_admin";
 
 impl UserStore {
@@ -230,6 +234,8 @@ impl UserStore {
         let mut fresh = [0u8; 32];
         rand::fill(&mut fresh);
         let server_secret = migrations::run(&mut client, &fresh).await?;
+        let server_keys = Arc::new(verifier::load_server_keys(&client).await?);
+        verifier::warn_about_legacy_users(&verifier::users_without_verifier(&client).await?);
         let row = client
             .query_one(
                 "SELECT r.rolsuper, r.rolcreaterole,
@@ -255,18 +261,32 @@ impl UserStore {
             config,
             client: RwLock::new(client),
             server_secret,
+            server_keys,
             superuser,
-            iterations: cor4_protocol::crypto::DEFAULT_ITERATIONS,
+            ksf: KsfParams::DEFAULT,
+            registrations: Semaphore::new(verifier::MAX_CONCURRENT_REGISTRATIONS),
             lockout: LockoutPolicy::default(),
         })
     }
 
-    /// Sets the PBKDF2 iteration count for passwords changed by
-    /// [`set_password`](Self::set_password) (default 600 000).
-    pub fn with_iterations(mut self, iterations: u32) -> Result<Self, UserError> {
-        check_iterations(iterations)?;
-        self.iterations = iterations;
+    /// Sets the Argon2id cost for passwords changed by
+    /// [`set_password`](Self::set_password) (CHPASS), and shown for users
+    /// that do not exist (default [`KsfParams::DEFAULT`]).
+    pub fn with_ksf(mut self, ksf: KsfParams) -> Result<Self, UserError> {
+        ksf.check().map_err(UserError::KsfOutOfRange)?;
+        self.ksf = ksf;
         Ok(self)
+    }
+
+    /// The Argon2id cost new passwords get.
+    pub fn ksf(&self) -> KsfParams {
+        self.ksf
+    }
+
+    /// The deployment's OPAQUE server keys (shared by every proxy on this
+    /// database, like the server secret).
+    pub fn server_keys(&self) -> &ServerKeys {
+        &self.server_keys
     }
 
     /// Sets the failed-login policy.
@@ -276,7 +296,7 @@ impl UserStore {
     }
 
     /// The 32-byte secret shared by every proxy on this database: the key of
-    /// fake salts and of role passwords.
+    /// role passwords.
     pub fn server_secret(&self) -> &[u8; 32] {
         &self.server_secret
     }
@@ -308,12 +328,15 @@ impl UserStore {
         row.map(|r| record_from_row(&r)).transpose()
     }
 
-    /// Counts a failed login (wrong password, or a client that never proved
-    /// it holds the keys) and applies the [`LockoutPolicy`]. Returns the end
-    /// of the lockout when one is running after this failure. Unknown users
-    /// are ignored (`Ok(None)`). The peer's address goes to the audit log,
-    /// which the server writes; per-address limits live in the server.
-    pub async fn record_failure(&self, name: &str) -> Result<Option<SystemTime>, UserError> {
+    /// Begins a login attempt of `name` that will be judged: counts it as a
+    /// failure in advance, in the one statement that also decides whether
+    /// it may be judged at all, so parallel guesses cannot all slip in
+    /// before the lockout (exactly [`LockoutPolicy::max_failures`] are
+    /// judged before it takes effect). A proven password then undoes the
+    /// count ([`record_success`](Self::record_success)). Returns `false`
+    /// when a lockout is running (the attempt is not judged and does not
+    /// count) or the user does not exist.
+    pub async fn begin_attempt(&self, name: &str) -> Result<bool, UserError> {
         let max = i32::try_from(self.lockout.max_failures).unwrap_or(i32::MAX);
         let base = self.lockout.base_lockout.as_secs_f64();
         let cap = self.lockout.max_lockout.as_secs_f64();
@@ -322,24 +345,19 @@ impl UserStore {
             .query_opt(
                 "UPDATE cor4.users SET
                      last_failure = now(),
-                     failed_attempts = CASE WHEN locked_until > now() THEN failed_attempts
-                                            ELSE failed_attempts + 1 END,
+                     failed_attempts = failed_attempts + 1,
                      locked_until = CASE
-                         WHEN locked_until > now() THEN locked_until
                          WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(secs =>
                              least($3::float8 * power(2.0::float8,
                                        least(failed_attempts + 1 - $2, 30)::float8),
                                    $4::float8))
                          ELSE locked_until END
-                 WHERE name = $1
-                 RETURNING CASE WHEN locked_until > now() THEN locked_until END",
+                 WHERE name = $1 AND (locked_until IS NULL OR locked_until <= now())
+                 RETURNING 1",
                 &[&name, &max, &base, &cap],
             )
             .await?;
-        match row {
-            Some(row) => Ok(row.try_get(0)?),
-            None => Ok(None),
-        }
+        Ok(row.is_some())
     }
 
     /// Counts a successful login: resets the failure counter and lockout.
@@ -364,7 +382,7 @@ impl UserStore {
         password: &str,
         role: Option<&str>,
         admin: bool,
-        iterations: u32,
+        ksf: KsfParams,
     ) -> Result<(), UserError> {
         let role = role.unwrap_or(name);
         validate_name(name)?;
@@ -376,11 +394,9 @@ impl UserStore {
             return Err(UserError::InvalidName("is the proxy's admin role"));
         }
         check_password(name, password)?;
-        check_iterations(iterations)?;
-        let (salt, secret) =
-            stretch_fresh(PasswordKey::from_password(password), iterations).await?;
-        let iterations =
-            i32::try_from(iterations).map_err(|_| UserError::IterationsOutOfRange(iterations))?;
+        let verifier = self
+            .register(name, PasswordKey::from_password(password), ksf)
+            .await?;
 
         let mut client = self.write().await?;
         let tx = client.transaction().await?;
@@ -395,16 +411,9 @@ impl UserStore {
             return Err(UserError::RoleTaken);
         }
         tx.execute(
-            "INSERT INTO cor4.users (name, role, salt, iterations, secret, is_admin)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-            &[
-                &name,
-                &role,
-                &salt.as_slice(),
-                &iterations,
-                &secret.as_bytes().as_slice(),
-                &admin,
-            ],
+            "INSERT INTO cor4.users (name, role, verifier, is_admin)
+             VALUES ($1, $2, $3, $4)",
+            &[&name, &role, &verifier.to_bytes(), &admin],
         )
         .await
         .map_err(|e| unique_violation(e, UserError::RoleTaken))?;
@@ -414,52 +423,62 @@ impl UserStore {
         Ok(())
     }
 
-    /// Stores a new stretched secret for `name` (fresh salt, the store's
-    /// iteration count) atomically and clears `must_change_password`. Only
-    /// [`check_key`] applies: K is all CHPASS carries.
+    /// Stores a new OPAQUE verifier for `name`, made here from K at the
+    /// store's Argon2id cost, atomically, and clears
+    /// `must_change_password`. Only [`check_key`] applies: K is all CHPASS
+    /// carries.
     pub async fn set_password(&self, name: &str, key: &PasswordKey) -> Result<(), UserError> {
         check_key(name, key)?;
-        self.store_key(name, key.clone(), self.iterations).await
+        self.store_key(name, key.clone(), self.ksf).await
     }
 
     async fn store_key(
         &self,
         name: &str,
         key: PasswordKey,
-        iterations: u32,
+        ksf: KsfParams,
     ) -> Result<(), UserError> {
-        let (salt, secret) = stretch_fresh(key, iterations).await?;
-        let iterations =
-            i32::try_from(iterations).map_err(|_| UserError::IterationsOutOfRange(iterations))?;
+        let verifier = self.register(name, key, ksf).await?;
         let client = self.read().await?;
         let n = client
             .execute(
-                "UPDATE cor4.users SET salt = $2, iterations = $3, secret = $4,
+                "UPDATE cor4.users SET verifier = $2,
                      must_change_password = false, changed_at = now()
                  WHERE name = $1",
-                &[
-                    &name,
-                    &salt.as_slice(),
-                    &iterations,
-                    &secret.as_bytes().as_slice(),
-                ],
+                &[&name, &verifier.to_bytes()],
             )
             .await?;
         found(n)
     }
 
+    /// OPAQUE's registration for `name`, run here from K.
+    async fn register(
+        &self,
+        name: &str,
+        key: PasswordKey,
+        ksf: KsfParams,
+    ) -> Result<Verifier, UserError> {
+        verifier::register(
+            self.server_keys.clone(),
+            &self.registrations,
+            name,
+            key,
+            ksf,
+        )
+        .await
+    }
+
     /// `cor4-proxy user passwd`: applies the full [`check_password`] policy,
     /// then stores the password like [`set_password`](Self::set_password)
-    /// with `iterations`.
+    /// at `ksf`. This is also how a user from Cor4 v2 gets a verifier.
     pub async fn set_password_text(
         &self,
         name: &str,
         password: &str,
-        iterations: u32,
+        ksf: KsfParams,
     ) -> Result<(), UserError> {
         check_password(name, password)?;
-        check_iterations(iterations)?;
-        self.store_key(name, PasswordKey::from_password(password), iterations)
+        self.store_key(name, PasswordKey::from_password(password), ksf)
             .await
     }
 
@@ -533,7 +552,7 @@ impl UserStore {
         let rows = client
             .query(
                 "SELECT name, role, status = 'locked', must_change_password, allowed_cidrs,
-                        failed_attempts, locked_until, last_login, is_admin, iterations,
+                        failed_attempts, locked_until, last_login, is_admin, verifier,
                         created_at, changed_at
                  FROM cor4.users ORDER BY name",
                 &[],
@@ -551,7 +570,7 @@ impl UserStore {
                     locked_until: r.try_get(6)?,
                     last_login: r.try_get(7)?,
                     is_admin: r.try_get(8)?,
-                    iterations: non_negative(r.try_get(9)?)?,
+                    ksf: verifier::from_column(r.try_get(9)?)?.map(|v| v.ksf()),
                     created_at: r.try_get(10)?,
                     changed_at: r.try_get(11)?,
                 })
@@ -715,53 +734,21 @@ fn validate_database_name(db: &str) -> Result<(), UserError> {
     }
 }
 
-fn check_iterations(iterations: u32) -> Result<(), UserError> {
-    if (MIN_ITERATIONS..=MAX_ITERATIONS).contains(&iterations) {
-        Ok(())
-    } else {
-        Err(UserError::IterationsOutOfRange(iterations))
-    }
-}
-
-/// A fresh random salt and S for it, computed off the async threads
-/// (600 000 iterations take a noticeable fraction of a second).
-async fn stretch_fresh(
-    key: PasswordKey,
-    iterations: u32,
-) -> Result<([u8; 16], StretchedSecret), UserError> {
-    let mut salt = [0u8; 16];
-    rand::fill(&mut salt);
-    let secret = tokio::task::spawn_blocking(move || key.stretch(&salt, iterations))
-        .await
-        .map_err(|_| UserError::StretchFailed)?;
-    Ok((salt, secret))
-}
-
 fn record_from_row(row: &Row) -> Result<UserRecord, UserError> {
-    let salt: &[u8] = row.try_get(2)?;
-    let secret: &[u8] = row.try_get(4)?;
-    let cidrs: Vec<String> = row.try_get(7)?;
+    let cidrs: Vec<String> = row.try_get(5)?;
     Ok(UserRecord {
         name: row.try_get(0)?,
         role: row.try_get(1)?,
-        salt: salt
-            .try_into()
-            .map_err(|_| UserError::Corrupt("salt is not 16 bytes"))?,
-        iterations: non_negative(row.try_get(3)?)?,
-        secret: StretchedSecret::from_bytes(
-            secret
-                .try_into()
-                .map_err(|_| UserError::Corrupt("secret is not 32 bytes"))?,
-        ),
-        locked: row.try_get(5)?,
-        must_change_password: row.try_get(6)?,
+        verifier: verifier::from_column(row.try_get(2)?)?,
+        locked: row.try_get(3)?,
+        must_change_password: row.try_get(4)?,
         // Stored entries were validated; one that no longer parses is
         // dropped, and if that empties the list it fails closed, matching
         // nothing.
         allowed_cidrs: parse_stored_cidrs(&cidrs),
-        failed_attempts: non_negative(row.try_get(8)?)?,
-        locked_until: row.try_get(9)?,
-        is_admin: row.try_get(10)?,
+        failed_attempts: non_negative(row.try_get(6)?)?,
+        locked_until: row.try_get(7)?,
+        is_admin: row.try_get(8)?,
     })
 }
 

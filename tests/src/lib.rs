@@ -16,8 +16,10 @@
 
 mod embedded;
 mod proxy;
+mod recorder;
 pub use embedded::EmbeddedProxy;
 pub use proxy::{Proxy, binary};
+pub use recorder::{Recorder, Recording, units};
 
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
@@ -28,6 +30,16 @@ use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use cor4_proxy::pg_embedded::{EmbeddedCluster, PgBinaries};
+
+/// The cheap Argon2id cost every test proxy and test user shares (the
+/// proxy's `--kdf-memory` and `--kdf-iterations`): real logins use 64 MiB
+/// and 3 passes, tests must not. Users made with another cost would look
+/// different from unknown users, which get the proxy's.
+pub const TEST_KSF: cor4_protocol::crypto::KsfParams = cor4_protocol::crypto::KsfParams {
+    memory_kib: 256,
+    iterations: 1,
+    parallelism: 4,
+};
 
 /// The environment variable naming an existing server to test against.
 pub const DATABASE_URL_VAR: &str = "COR4_TEST_DATABASE_URL";

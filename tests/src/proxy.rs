@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::test_database;
+use crate::{TEST_KSF, test_database};
 
 /// Path of a workspace binary, built on first use so the tests never run a
 /// stale one.
@@ -42,25 +42,35 @@ pub struct Proxy {
     addr: SocketAddr,
     metrics: Option<SocketAddr>,
     stderr_lines: std::sync::mpsc::Receiver<String>,
+    startup_lines: std::sync::Mutex<Vec<String>>,
 }
 
 impl Proxy {
     /// Starts the proxy on a free loopback port against the test database,
-    /// with `extra` flags.
+    /// with `extra` flags and the tests' Argon2id cost ([`TEST_KSF`],
+    /// unless `extra` has `--kdf-memory`).
     pub fn start(extra: &[&str]) -> Proxy {
-        let db = test_database();
+        Self::start_on(&test_database().url(), extra)
+    }
+
+    /// Like [`start`](Self::start), with the user store in the database at
+    /// `database_url`.
+    pub fn start_on(database_url: &str, extra: &[&str]) -> Proxy {
+        let (memory, passes) = (
+            TEST_KSF.memory_kib.to_string(),
+            TEST_KSF.iterations.to_string(),
+        );
+        // The tests' cheap Argon2id unless `extra` chooses a cost.
+        let cost: &[&str] = if extra.contains(&"--kdf-memory") {
+            &[]
+        } else {
+            &["--kdf-memory", &memory, "--kdf-iterations", &passes]
+        };
         let mut child = Command::new(binary("cor4-proxy"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--audit-log",
-                "-",
-                "--kdf-iterations",
-                "1000",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0", "--audit-log", "-"])
+            .args(cost)
             .args(extra)
-            .env("COR4_DATABASE_URL", db.url())
+            .env("COR4_DATABASE_URL", database_url)
             .env("COR4_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -78,6 +88,7 @@ impl Proxy {
         });
         let deadline = Instant::now() + Duration::from_secs(60);
         let mut metrics = None;
+        let mut startup_lines = Vec::new();
         let addr = loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let Ok(line) = rx.recv_timeout(left) else {
@@ -92,6 +103,7 @@ impl Proxy {
                     .find_map(|w| w.strip_prefix("listen="))
                     .and_then(|a| a.parse().ok());
             }
+            startup_lines.push(line.clone());
             if let Some(rest) = line.split("accepting sessions").nth(1) {
                 let addr = rest
                     .split_whitespace()
@@ -112,6 +124,7 @@ impl Proxy {
             addr,
             metrics,
             stderr_lines: rx,
+            startup_lines: std::sync::Mutex::new(startup_lines),
         }
     }
 
@@ -161,9 +174,16 @@ impl Proxy {
         std::time::Duration::from_nanos(ns)
     }
 
-    /// Stderr lines (logs and audit events) printed so far.
+    /// Stderr lines (logs and audit events) printed so far and not yet
+    /// drained, those of the start included.
     pub fn drain_log(&self) -> Vec<String> {
-        self.stderr_lines.try_iter().collect()
+        let mut lines = self
+            .startup_lines
+            .lock()
+            .map(|mut l| std::mem::take(&mut *l))
+            .unwrap_or_default();
+        lines.extend(self.stderr_lines.try_iter());
+        lines
     }
 
     /// Sends SIGTERM and waits for the process to exit.

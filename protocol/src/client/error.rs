@@ -329,7 +329,9 @@ impl Error {
         }
     }
 
-    /// Whether the login failed because the user name or password is wrong.
+    /// Whether the login failed because the server could not prove it
+    /// knows the password: the user name or password is wrong, the account
+    /// is locked, or the server is an impostor (indistinguishable by design).
     pub fn is_wrong_credentials(&self) -> bool {
         matches!(&*self.0, Kind::Handshake(HandshakeError::WrongCredentials))
     }
@@ -364,9 +366,10 @@ impl std::fmt::Display for Error {
         match &*self.0 {
             Kind::Connect(e) => write!(f, "could not connect to the cor4 proxy: {e}"),
             Kind::Timeout => f.write_str("timed out connecting to the cor4 proxy"),
-            Kind::Handshake(HandshakeError::WrongCredentials) => {
-                f.write_str("login failed: wrong user name or password")
-            }
+            Kind::Handshake(HandshakeError::WrongCredentials) => f.write_str(
+                "login failed: the server could not prove it knows the password \
+                 (wrong user name or password, a locked account, or not the real cor4 proxy)",
+            ),
             Kind::Handshake(HandshakeError::Refused(e)) => {
                 write!(f, "login refused: {}", e.message)
             }

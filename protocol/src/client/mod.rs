@@ -54,7 +54,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::crypto::{DEFAULT_ITERATIONS, PasswordKey};
+use crate::crypto::PasswordKey;
 use crate::handshake::{AwaitReply, ClientHandshake};
 use crate::io::{SealedReader, SealedWriter, read_clear_frame};
 use crate::packet::{
@@ -92,7 +92,7 @@ impl std::fmt::Debug for Config {
 
 impl Config {
     /// A configuration with defaults: 10 s connect timeout (which includes
-    /// the login's key stretching), 64 KiB records, 1 GiB packets.
+    /// the login's Argon2id), 64 KiB records, 1 GiB packets.
     pub fn new(host: &str, port: u16, user: &str, password: &str) -> Self {
         Config {
             host: host.to_owned(),
@@ -206,32 +206,41 @@ impl Client {
             .peer_addr()
             .map_err(|e| Error::new(Kind::Connect(e)))?;
         let (state, login) =
-            ClientHandshake::start(&config.user, config.key.clone(), config.max_record);
+            ClientHandshake::start(&config.user, config.key.clone(), config.max_record)
+                .map_err(|e| Error::new(Kind::Handshake(e)))?;
         stream
             .write_all(&login)
             .await
             .map_err(|e| Error::new(Kind::Connect(e)))?;
-        let challenge = match read_clear_frame(&mut stream, 4096).await? {
+        let response = match read_clear_frame(&mut stream, 4096).await? {
             Some(body) => body,
             None => return Err(Error::closed()),
         };
-        if challenge.first() == Some(&kind::ERROR) {
-            // A clear ERROR: the server refused before any key exchange.
-            if let Ok(Packet::Error(e)) = Packet::decode(&challenge, None) {
+        if response.first() == Some(&kind::ERROR) {
+            // A clear ERROR: the server refused before any key exchange
+            // (an old server, a full server).
+            if let Ok(Packet::Error(e)) = Packet::decode(&response, None) {
                 return Err(Error::db(e.into()));
             }
         }
-        // Key stretching is deliberately slow: keep it off the async threads.
-        let state = tokio::task::spawn_blocking(move || state.on_challenge(&challenge))
+        // Argon2id is deliberately slow: keep it off the async threads. If
+        // the server cannot prove it holds the verifier, this fails and
+        // nothing more is sent.
+        let (state, finish) = tokio::task::spawn_blocking(move || state.on_response(&response))
             .await
             .map_err(|_| Error::new(Kind::Protocol("login task failed")))?
             .map_err(|e| Error::new(Kind::Handshake(e)))?;
+        stream
+            .write_all(&finish)
+            .await
+            .map_err(|e| Error::new(Kind::Connect(e)))?;
         let mut record = vec![0u8; AwaitReply::REPLY_RECORD_LEN];
-        stream.read_exact(&mut record).await.map_err(|_| {
-            Error::new(Kind::Handshake(
-                crate::handshake::HandshakeError::WrongCredentials,
-            ))
-        })?;
+        // The server closes instead of replying only if it did not accept
+        // the proof, which an honest server always does once it sent KE2.
+        stream
+            .read_exact(&mut record)
+            .await
+            .map_err(|_| Error::closed())?;
         let established = state
             .on_reply(&mut record)
             .map_err(|e| Error::new(Kind::Handshake(e)))?;
@@ -622,9 +631,6 @@ impl Client {
         Ok(())
     }
 }
-
-/// The default PBKDF2 iteration count new passwords get (for reference).
-pub const SERVER_DEFAULT_ITERATIONS: u32 = DEFAULT_ITERATIONS;
 
 /// Quotes `value` as an SQL string literal, for code that must build SQL
 /// (prefer parameters): `it's` → `'it''s'`, with the `E''` form when it

@@ -60,7 +60,7 @@ fn truncated(field: &'static str, needed: usize) -> DecodeError {
 rejects! {
     rejects_empty_body: "packet" / "empty-body.bin" => truncated("packet type", 1);
     rejects_unknown_packet_type: "packet" / "unknown-packet-type.bin"
-        => DecodeError::UnknownPacketType(27);
+        => DecodeError::UnknownPacketType(29);
     rejects_trailing_bytes: "packet" / "trailing-bytes.bin" => DecodeError::TrailingBytes(1);
     rejects_truncated_string_length: "packet" / "truncated-string-length.bin"
         => truncated("query text", 7);
@@ -83,6 +83,12 @@ rejects! {
         => DecodeError::NonCanonical(NonCanonical::EmptyFieldList);
     rejects_truncated_login_nonce: "packet" / "truncated-login-nonce.bin"
         => truncated("client nonce", 16);
+    rejects_truncated_login_ke1: "packet" / "truncated-login-ke1.bin"
+        => truncated("OPAQUE KE1", 56);
+    rejects_truncated_login_response: "packet" / "truncated-login-response.bin"
+        => truncated("OPAQUE KE2", 20);
+    rejects_login_finish_trailing_byte: "packet" / "login-finish-trailing-byte.bin"
+        => DecodeError::TrailingBytes(1);
 
     rejects_untyped_non_null_param: "session_packets" / "untyped-non-null-param.bin"
         => DecodeError::NonCanonical(NonCanonical::UntypedValue);

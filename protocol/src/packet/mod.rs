@@ -1,5 +1,5 @@
-//! Cor4 packets: the seed's eight, Cor4 v2's additions and the session
-//! packets for parameters, prepared statements and COPY.
+//! Cor4 packets: the seed's eight, Cor4's additions, the session packets
+//! for parameters, prepared statements and COPY, and the v3 login.
 //!
 //! A packet travels as a *frame*: a 4-byte little-endian length of the rest,
 //! then the type byte, then the fields. [`Packet::encode`] appends a whole
@@ -19,10 +19,12 @@ pub use frame::{FRAME_HEADER_LEN, FrameAssembler, FrameEvent, split_frame};
 use crate::codec::{
     Reader, put_bytes, put_i32, put_string, put_string_list, put_u8, put_u32, put_u64,
 };
+use crate::crypto::{KE1_LEN, KE2_LEN, KE3_LEN, KsfParams};
 use crate::error::{DecodeError, NonCanonical, RowMismatch};
 use crate::value::{Type, Value};
 
-/// Packet type bytes. 0–6 and 255 are the seed's; 7–26 are Cor4's.
+/// Packet type bytes. 0–6 and 255 are the seed's; 7–10 and 12–28 are
+/// Cor4's; 11 was v2's LOGIN_CHALLENGE and is retired.
 pub mod kind {
     /// OK: a request succeeded.
     pub const OK: u8 = 0;
@@ -46,8 +48,6 @@ pub mod kind {
     pub const PING: u8 = 9;
     /// CANCEL (v2): cancel the running query.
     pub const CANCEL: u8 = 10;
-    /// LOGIN_CHALLENGE (v2): the clear part of the server's LOGIN reply.
-    pub const LOGIN_CHALLENGE: u8 = 11;
     /// READY (v2): the server has answered a whole QUERY.
     pub const READY: u8 = 12;
     /// NOTICE (v2): a PostgreSQL notice or warning.
@@ -78,16 +78,18 @@ pub mod kind {
     pub const CLOSE: u8 = 25;
     /// OPTIONS: choose the session's options.
     pub const OPTIONS: u8 = 26;
+    /// LOGIN_RESPONSE (v3, clear): the server's OPAQUE KE2.
+    pub const LOGIN_RESPONSE: u8 = 27;
+    /// LOGIN_FINISH (v3, clear): the client's OPAQUE KE3.
+    pub const LOGIN_FINISH: u8 = 28;
     /// ERROR: a request failed.
     pub const ERROR: u8 = 255;
 }
 
-/// The client version this implementation sends in LOGIN: 2.0.0.0.
-pub const PROTOCOL_VERSION: [u8; 4] = [2, 0, 0, 0];
-/// Length of each side's LOGIN nonce.
+/// The client version this implementation sends in LOGIN: 3.0.0.0.
+pub const PROTOCOL_VERSION: [u8; 4] = [3, 0, 0, 0];
+/// Length of a v2 LOGIN's nonce.
 pub const NONCE_LEN: usize = 32;
-/// Length of the per-user salt.
-pub const SALT_LEN: usize = 16;
 /// RESULT_HEAD's row count meaning "unknown: rows stream until RESULT_END".
 pub const ROWS_UNKNOWN: u32 = 0xFFFF_FFFF;
 /// Bit 0 of the LOGIN OK flags: the password must be changed before any
@@ -118,8 +120,6 @@ pub enum Packet {
     Ping,
     /// CANCEL (10).
     Cancel,
-    /// LOGIN_CHALLENGE (11).
-    LoginChallenge(LoginChallenge),
     /// READY (12).
     Ready(TransactionStatus),
     /// NOTICE (13).
@@ -156,6 +156,10 @@ pub enum Packet {
     Close(String),
     /// OPTIONS (26): the bit set of [`option`]s the session wants.
     Options(u32),
+    /// LOGIN_RESPONSE (27).
+    LoginResponse(Box<LoginResponse>),
+    /// LOGIN_FINISH (28): OPAQUE's KE3.
+    LoginFinish([u8; KE3_LEN]),
     /// ERROR (255).
     Error(ErrorPacket),
 }
@@ -195,32 +199,53 @@ pub enum OkDetail {
 pub struct Login {
     /// The user name.
     pub user: String,
-    /// Client version, most significant part first (2.0.0.0 for Cor4 v2).
+    /// Client version, most significant part first (3.0.0.0 for Cor4 v3).
     pub version: [u8; 4],
-    /// Cor4 v2 only: the client's fresh nonce and its receive limits.
-    pub v2: Option<LoginV2>,
+    /// What follows the version; which fields depends on `version[0]`.
+    pub fields: LoginFields,
 }
 
-/// The fields a version 2 client adds to LOGIN.
+/// The fields after LOGIN's version, chosen by its first byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginFields {
+    /// Version 0.x or 1.x (the seed): nothing.
+    V1,
+    /// Version 2.x: a nonce and a record limit. Decoded only so that the
+    /// server can tell such a client to upgrade.
+    V2(LoginV2),
+    /// Version 3.x and later: a record limit and OPAQUE's KE1.
+    V3(LoginV3),
+}
+
+/// The fields a version 2 client added to LOGIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoginV2 {
-    /// 32 fresh random bytes (the keymng seed's r1).
+    /// 32 fresh random bytes.
     pub nonce: [u8; NONCE_LEN],
     /// The largest record plaintext the client accepts.
     pub max_record: u32,
 }
 
-/// LOGIN_CHALLENGE: what the server says in clear before its sealed reply.
+/// The fields a version 3 client adds to LOGIN.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginChallenge {
-    /// The user's salt (a deterministic fake one for unknown users).
-    pub salt: [u8; SALT_LEN],
-    /// PBKDF2 iteration count for this user.
-    pub iterations: u32,
-    /// 32 fresh random bytes (the keymng seed's r2).
-    pub nonce: [u8; NONCE_LEN],
+pub struct LoginV3 {
+    /// The largest record plaintext the client accepts.
+    pub max_record: u32,
+    /// OPAQUE's KE1: blinded password element, client nonce, client key
+    /// share.
+    pub ke1: [u8; KE1_LEN],
+}
+
+/// LOGIN_RESPONSE: the server's clear answer to a v3 LOGIN.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginResponse {
     /// The largest record plaintext the server accepts.
     pub max_record: u32,
+    /// The Argon2id cost the user's verifier was made with (the default
+    /// for users that do not exist).
+    pub ksf: KsfParams,
+    /// OPAQUE's KE2.
+    pub ke2: [u8; KE2_LEN],
 }
 
 /// RESULT_HEAD: describes the rows that follow.
@@ -342,7 +367,6 @@ impl Packet {
             Packet::ResultEnd(_) => kind::RESULT_END,
             Packet::Ping => kind::PING,
             Packet::Cancel => kind::CANCEL,
-            Packet::LoginChallenge(_) => kind::LOGIN_CHALLENGE,
             Packet::Ready(_) => kind::READY,
             Packet::Notice(_) => kind::NOTICE,
             Packet::Parameter { .. } => kind::PARAMETER,
@@ -358,6 +382,8 @@ impl Packet {
             Packet::Execute(_) => kind::EXECUTE,
             Packet::Close(_) => kind::CLOSE,
             Packet::Options(_) => kind::OPTIONS,
+            Packet::LoginResponse(_) => kind::LOGIN_RESPONSE,
+            Packet::LoginFinish(_) => kind::LOGIN_FINISH,
             Packet::Error(_) => kind::ERROR,
         }
     }
@@ -440,9 +466,16 @@ impl Packet {
             Packet::Login(login) => {
                 put_string(out, &login.user);
                 out.extend_from_slice(&login.version);
-                if let Some(v2) = &login.v2 {
-                    out.extend_from_slice(&v2.nonce);
-                    put_u32(out, v2.max_record);
+                match &login.fields {
+                    LoginFields::V1 => {}
+                    LoginFields::V2(v2) => {
+                        out.extend_from_slice(&v2.nonce);
+                        put_u32(out, v2.max_record);
+                    }
+                    LoginFields::V3(v3) => {
+                        put_u32(out, v3.max_record);
+                        out.extend_from_slice(&v3.ke1);
+                    }
                 }
             }
             Packet::Disconnect | Packet::Ping | Packet::Cancel | Packet::CopyDone => {}
@@ -473,12 +506,6 @@ impl Packet {
                 put_u64(out, end.rows);
                 put_string(out, &end.tag);
             }
-            Packet::LoginChallenge(c) => {
-                out.extend_from_slice(&c.salt);
-                put_u32(out, c.iterations);
-                out.extend_from_slice(&c.nonce);
-                put_u32(out, c.max_record);
-            }
             Packet::Ready(status) => put_u8(out, status.byte()),
             Packet::Notice(n) => {
                 put_string(out, &n.severity);
@@ -506,6 +533,12 @@ impl Packet {
                 extended::encode_params(out, &e.params);
             }
             Packet::Options(flags) => put_u32(out, *flags),
+            Packet::LoginResponse(r) => {
+                put_u32(out, r.max_record);
+                r.ksf.encode(out);
+                out.extend_from_slice(&r.ke2);
+            }
+            Packet::LoginFinish(ke3) => out.extend_from_slice(ke3),
             Packet::Error(e) => {
                 put_u8(out, e.answered);
                 put_i32(out, e.code);
@@ -548,16 +581,23 @@ impl Packet {
             }
             kind::LOGIN => {
                 let user = r.string("user name")?;
-                let version = r.array("client version")?;
-                let v2 = if version[0] >= 2 {
-                    Some(LoginV2 {
+                let version: [u8; 4] = r.array("client version")?;
+                let fields = match version[0] {
+                    0 | 1 => LoginFields::V1,
+                    2 => LoginFields::V2(LoginV2 {
                         nonce: r.array("client nonce")?,
                         max_record: r.u32("client max record")?,
-                    })
-                } else {
-                    None
+                    }),
+                    _ => LoginFields::V3(LoginV3 {
+                        max_record: r.u32("client max record")?,
+                        ke1: r.array("OPAQUE KE1")?,
+                    }),
                 };
-                Packet::Login(Login { user, version, v2 })
+                Packet::Login(Login {
+                    user,
+                    version,
+                    fields,
+                })
             }
             kind::DISCONNECT => Packet::Disconnect,
             kind::CHPASS => Packet::ChPass(r.string("new password digest")?),
@@ -585,12 +625,6 @@ impl Packet {
             }),
             kind::PING => Packet::Ping,
             kind::CANCEL => Packet::Cancel,
-            kind::LOGIN_CHALLENGE => Packet::LoginChallenge(LoginChallenge {
-                salt: r.array("salt")?,
-                iterations: r.u32("iterations")?,
-                nonce: r.array("server nonce")?,
-                max_record: r.u32("server max record")?,
-            }),
             kind::READY => Packet::Ready(match r.u8("transaction status")? {
                 b'I' => TransactionStatus::Idle,
                 b'T' => TransactionStatus::InTransaction,
@@ -627,6 +661,12 @@ impl Packet {
             }),
             kind::CLOSE => Packet::Close(r.string("statement name")?),
             kind::OPTIONS => Packet::Options(r.u32("option flags")?),
+            kind::LOGIN_RESPONSE => Packet::LoginResponse(Box::new(LoginResponse {
+                max_record: r.u32("server max record")?,
+                ksf: KsfParams::decode(&r.array("Argon2id cost")?),
+                ke2: r.array("OPAQUE KE2")?,
+            })),
+            kind::LOGIN_FINISH => Packet::LoginFinish(r.array("OPAQUE KE3")?),
             kind::ERROR => Packet::Error(ErrorPacket {
                 answered: r.u8("answered type")?,
                 code: r.i32("error code")?,

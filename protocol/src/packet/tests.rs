@@ -483,7 +483,7 @@ fn accepts_seed_login_without_nonce() {
     let login = Packet::Login(Login {
         user: "admin".into(),
         version: [1, 2, 3, 4],
-        v2: None,
+        fields: LoginFields::V1,
     });
     assert_eq!(Packet::decode(&body(&login), None), Ok(login));
 }
@@ -711,12 +711,28 @@ fn arb_packet() -> impl Strategy<Value = Packet> {
                     detail,
                 })
             }),
-        (".{0,20}", any::<[u8; 4]>(), any::<[u8; 32]>(), any::<u32>()).prop_map(
-            |(user, version, nonce, max_record)| {
-                let v2 = (version[0] >= 2).then_some(LoginV2 { nonce, max_record });
-                Packet::Login(Login { user, version, v2 })
-            }
-        ),
+        (
+            ".{0,20}",
+            any::<[u8; 4]>(),
+            any::<[u8; 32]>(),
+            any::<u32>(),
+            any::<[u8; 32]>()
+        )
+            .prop_map(|(user, version, nonce, max_record, seed)| {
+                let fields = match version[0] {
+                    0 | 1 => LoginFields::V1,
+                    2 => LoginFields::V2(LoginV2 { nonce, max_record }),
+                    _ => LoginFields::V3(LoginV3 {
+                        max_record,
+                        ke1: std::array::from_fn(|i| seed[i % 32]),
+                    }),
+                };
+                Packet::Login(Login {
+                    user,
+                    version,
+                    fields,
+                })
+            }),
         Just(Packet::Disconnect),
         "[A-Za-z0-9+/=]{0,30}".prop_map(Packet::ChPass),
         ".{0,200}".prop_map(Packet::Query),
@@ -725,20 +741,19 @@ fn arb_packet() -> impl Strategy<Value = Packet> {
             .prop_map(|(rows, tag)| Packet::ResultEnd(ResultEnd { rows, tag })),
         Just(Packet::Ping),
         Just(Packet::Cancel),
-        (
-            any::<[u8; 16]>(),
-            any::<u32>(),
-            any::<[u8; 32]>(),
-            any::<u32>()
-        )
-            .prop_map(
-                |(salt, iterations, nonce, max_record)| Packet::LoginChallenge(LoginChallenge {
-                    salt,
-                    iterations,
-                    nonce,
-                    max_record
-                })
-            ),
+        (any::<[u32; 4]>(), any::<[u8; 32]>()).prop_map(|(words, seed)| {
+            Packet::LoginResponse(Box::new(LoginResponse {
+                max_record: words[0],
+                ksf: crate::crypto::KsfParams {
+                    memory_kib: words[1],
+                    iterations: words[2],
+                    parallelism: words[3],
+                },
+                ke2: std::array::from_fn(|i| seed[i % 32]),
+            }))
+        }),
+        any::<[u8; 32]>()
+            .prop_map(|seed| { Packet::LoginFinish(std::array::from_fn(|i| seed[i % 32] ^ 0x5a)) }),
         prop_oneof![
             Just(TransactionStatus::Idle),
             Just(TransactionStatus::InTransaction),

@@ -113,6 +113,11 @@ BEGIN
 END $$;
 "#,
     },
+    Migration {
+        version: 3,
+        description: "Cor4 v3: OPAQUE verifiers replace PBKDF2 secrets",
+        sql: super::verifier::MIGRATION_SQL,
+    },
 ];
 
 /// The newest version this binary knows.

@@ -13,7 +13,7 @@
 //! Every DDL statement here runs inside the caller's transaction, so a
 //! failure leaves neither a half-made role nor a row without a role.
 
-use cor4_protocol::crypto::{SessionKeys, StretchedSecret, transcript_hash};
+use cor4_protocol::crypto::{SessionKeys, transcript_hash};
 use tokio_postgres::Transaction;
 
 use super::UserError;
@@ -29,14 +29,13 @@ const ROLE_PASSWORD_LABEL: &[u8] = b"cor4 role password\0";
 /// password = lower-case hex(OKM)   (64 characters, 256 bits)
 /// ```
 ///
-/// This reuses the protocol crate's HKDF ([`SessionKeys::derive`]) keyed by
-/// the 32-byte secret, so the proxy needs no extra crypto dependency. No
-/// login transcript can collide with the salt input: a transcript starts
-/// with the LOGIN type byte 0x01, this label with `c`.
+/// This reuses the protocol crate's HKDF with Cor4 v2's labels
+/// ([`SessionKeys::derive_v2`]) keyed by the 32-byte secret, so the proxy
+/// needs no extra crypto dependency and role passwords did not change with
+/// v3. No login derives keys from the server secret.
 pub(crate) fn role_password(server_secret: &[u8; 32], role: &str) -> String {
-    let ikm = StretchedSecret::from_bytes(*server_secret);
-    let salt = transcript_hash(ROLE_PASSWORD_LABEL, role.as_bytes());
-    let keys = SessionKeys::derive(&ikm, &salt);
+    let salt = transcript_hash(&[ROLE_PASSWORD_LABEL, role.as_bytes()]);
+    let keys = SessionKeys::derive_v2(server_secret, &salt);
     let mut out = String::with_capacity(64);
     for byte in keys
         .client_to_server

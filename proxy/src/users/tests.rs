@@ -9,7 +9,8 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
-use cor4_protocol::crypto::{MIN_ITERATIONS, PasswordKey};
+use cor4_protocol::crypto::{KsfParams, PasswordKey};
+use cor4_protocol::handshake::{Account, ClientHandshake, ServerHandshake};
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::*;
@@ -88,10 +89,24 @@ async fn whoami(client: &Client) -> (String, String) {
     (row.get(0), row.get(1))
 }
 
-const ITER: u32 = MIN_ITERATIONS;
+/// A cheap Argon2id for tests.
+const ITER: KsfParams = KsfParams {
+    memory_kib: 64,
+    iterations: 1,
+    parallelism: 1,
+};
 
-fn stretch(password: &str, record: &UserRecord) -> StretchedSecret {
-    PasswordKey::from_password(password).stretch(&record.salt, record.iterations)
+/// Whether `password` logs in against the stored verifier (an in-memory
+/// OPAQUE login with the store's server keys).
+fn proves(store: &UserStore, record: &UserRecord, password: &str) -> bool {
+    let verifier = record.verifier.as_ref().expect("a v3 verifier");
+    let (client, login) =
+        ClientHandshake::start(&record.name, PasswordKey::from_password(password), 4096).unwrap();
+    let (_, response) = ServerHandshake::on_login(&login[4..])
+        .unwrap()
+        .respond(store.server_keys(), Account::Verifier(verifier), 4096)
+        .unwrap();
+    client.on_response(&response[4..]).is_ok()
 }
 
 #[tokio::test]
@@ -120,8 +135,14 @@ async fn store_lifecycle() {
         (alice.name.as_str(), alice.role.as_str()),
         ("alice", "alice")
     );
-    assert_eq!(alice.iterations, ITER);
-    assert_eq!(stretch("first password", &alice), alice.secret);
+    assert_eq!(alice.verifier.as_ref().map(|v| v.ksf()), Some(ITER));
+    assert!(proves(&store, &alice, "first password"));
+    assert!(!proves(&store, &alice, "second password"));
+    // Every proxy on the database shares the OPAQUE server keys.
+    assert_eq!(
+        store.server_keys().to_bytes(),
+        again.server_keys().to_bytes()
+    );
     assert!(!alice.locked && !alice.is_admin && !alice.must_change_password);
     assert!(alice.unknown_address_allowed());
     assert!(alice.address_allowed("192.0.2.1".parse().unwrap()));
@@ -148,14 +169,14 @@ async fn store_lifecycle() {
         matches!(err, Err(UserError::PasswordRejected(_))),
         "{err:?}"
     );
-    let err = store.add_user("gina", "long enough", None, false, 10).await;
-    assert!(
-        matches!(err, Err(UserError::IterationsOutOfRange(10))),
-        "{err:?}"
-    );
+    let err = store
+        .add_user("gina", "long enough", None, false, KsfParams::new(1, 1))
+        .await;
+    assert!(matches!(err, Err(UserError::KsfOutOfRange(_))), "{err:?}");
     assert!(store.lookup("carol").await.unwrap().is_none());
 
-    // set_password: fresh salt, old S no longer matches, must_change cleared.
+    // set_password: a new verifier, the old password no longer proves,
+    // must_change cleared.
     store.set_must_change("alice", true).await.unwrap();
     assert!(
         store
@@ -165,16 +186,16 @@ async fn store_lifecycle() {
             .unwrap()
             .must_change_password
     );
-    let store = store.with_iterations(ITER + 1).unwrap();
+    let cost = KsfParams::new(128, 2);
+    let store = store.with_ksf(cost).unwrap();
     store
         .set_password("alice", &PasswordKey::from_password("second password"))
         .await
         .unwrap();
     let changed = store.lookup("alice").await.unwrap().unwrap();
-    assert_ne!(changed.salt, alice.salt);
-    assert_eq!(changed.iterations, ITER + 1);
-    assert_ne!(stretch("first password", &changed), changed.secret);
-    assert_eq!(stretch("second password", &changed), changed.secret);
+    assert_eq!(changed.verifier.as_ref().map(|v| v.ksf()), Some(cost));
+    assert!(!proves(&store, &changed, "first password"));
+    assert!(proves(&store, &changed, "second password"));
     assert!(!changed.must_change_password);
     let err = store
         .set_password("alice", &PasswordKey::from_password("alice"))
@@ -300,33 +321,33 @@ async fn failed_logins_lock_then_back_off() {
         .add_user("carol", "carol's password", None, false, ITER)
         .await
         .unwrap();
-    assert_eq!(store.record_failure("carol").await.unwrap(), None);
-    assert_eq!(store.record_failure("carol").await.unwrap(), None);
+    // Each judged attempt counts in advance; the third starts the lockout.
+    assert!(store.begin_attempt("carol").await.unwrap());
+    assert!(store.begin_attempt("carol").await.unwrap());
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 2);
     assert!(!carol.is_rate_limited());
 
-    let until = store.record_failure("carol").await.unwrap().unwrap();
-    let wait = until.duration_since(SystemTime::now()).unwrap();
+    assert!(store.begin_attempt("carol").await.unwrap());
+    let carol = store.lookup("carol").await.unwrap().unwrap();
+    assert!(carol.is_rate_limited());
+    assert_eq!(carol.failed_attempts, 3);
+    let wait = carol
+        .locked_until
+        .unwrap()
+        .duration_since(SystemTime::now())
+        .unwrap();
     assert!(
         wait > Duration::from_secs(50) && wait <= Duration::from_secs(60),
         "{wait:?}"
     );
-    let carol = store.lookup("carol").await.unwrap().unwrap();
-    assert!(carol.is_rate_limited());
-    assert_eq!(carol.failed_attempts, 3);
 
-    // A failure during the lockout neither counts nor extends it.
-    assert_eq!(store.record_failure("carol").await.unwrap(), Some(until));
-    assert_eq!(
-        store
-            .lookup("carol")
-            .await
-            .unwrap()
-            .unwrap()
-            .failed_attempts,
-        3
-    );
+    // During the lockout an attempt is not judged, not counted, and does
+    // not extend it.
+    assert!(!store.begin_attempt("carol").await.unwrap());
+    let again = store.lookup("carol").await.unwrap().unwrap();
+    assert_eq!(again.failed_attempts, 3);
+    assert_eq!(again.locked_until, carol.locked_until);
 
     // After it expires, the next failure doubles it, up to the cap.
     let admin = connect(&store.config).await;
@@ -342,19 +363,24 @@ async fn failed_logins_lock_then_back_off() {
             .unwrap()
             .is_rate_limited()
     );
-    let until = store.record_failure("carol").await.unwrap().unwrap();
-    let wait = until.duration_since(SystemTime::now()).unwrap();
+    assert!(store.begin_attempt("carol").await.unwrap());
+    let carol = store.lookup("carol").await.unwrap().unwrap();
+    let wait = carol
+        .locked_until
+        .unwrap()
+        .duration_since(SystemTime::now())
+        .unwrap();
     assert!(
         wait > Duration::from_secs(90) && wait <= Duration::from_secs(100),
         "{wait:?}"
     );
 
-    // Success (after the server let a login through) and unlock reset it.
+    // Success (a proven password) and unlock reset it.
     store.record_success("carol").await.unwrap();
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 0);
     assert!(!carol.is_rate_limited());
-    store.record_failure("carol").await.unwrap();
+    assert!(store.begin_attempt("carol").await.unwrap());
     store.unlock("carol").await.unwrap();
     assert_eq!(
         store
@@ -367,7 +393,7 @@ async fn failed_logins_lock_then_back_off() {
     );
 
     // Unknown users are ignored.
-    assert_eq!(store.record_failure("nobody").await.unwrap(), None);
+    assert!(!store.begin_attempt("nobody").await.unwrap());
     store.record_success("nobody").await.unwrap();
 }
 

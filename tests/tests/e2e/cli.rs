@@ -320,7 +320,7 @@ async fn exit_codes_are_psqls() {
     assert_eq!(
         text(&o.stderr),
         format!(
-            "cor4: error: connection to server at \"{}\", port {} failed: login failed: wrong user name or password\n",
+            "cor4: error: connection to server at \"{}\", port {} failed: login failed: the server could not prove it knows the password (wrong user name or password, a locked account, or not the real cor4 proxy)\n",
             addr.ip(),
             addr.port()
         )

@@ -9,7 +9,10 @@ use cor4_tests::EmbeddedProxy;
 /// login with it.
 #[tokio::test]
 async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
-    let mut proxy = EmbeddedProxy::start("embedded", &["--kdf-iterations", "1000"]);
+    let mut proxy = EmbeddedProxy::start(
+        "embedded",
+        &["--kdf-memory", "256", "--kdf-iterations", "1"],
+    );
     let client = Client::connect(&admin_config(&proxy))
         .await
         .expect("admin login");
@@ -34,7 +37,10 @@ async fn embedded_default_starts_prints_admin_password_and_accepts_login() {
 /// logins work again without anyone's help.
 #[tokio::test]
 async fn a_killed_embedded_postgres_is_restarted_and_logins_resume() {
-    let proxy = EmbeddedProxy::start("supervised", &["--kdf-iterations", "1000"]);
+    let proxy = EmbeddedProxy::start(
+        "supervised",
+        &["--kdf-memory", "256", "--kdf-iterations", "1"],
+    );
     let config = admin_config(&proxy);
     Client::connect(&config)
         .await

@@ -2,10 +2,10 @@ use std::time::Duration;
 
 use cor4_protocol::Packet;
 use cor4_protocol::client::Client;
-use cor4_protocol::crypto::PasswordKey;
-use cor4_protocol::handshake::{AwaitReply, ClientHandshake};
+use cor4_protocol::crypto::{KE1_LEN, KE2_LEN, KsfParams, PasswordKey};
+use cor4_protocol::handshake::ClientHandshake;
 use cor4_protocol::io::read_clear_frame;
-use cor4_protocol::packet::{Login, LoginV2, PROTOCOL_VERSION};
+use cor4_protocol::packet::{Login, LoginFields, LoginV2, LoginV3, PROTOCOL_VERSION};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -29,19 +29,19 @@ async fn login_works_and_ping_answers() {
     client.close().await.unwrap();
 }
 
+/// Bytes of LOGIN_RESPONSE: length, type, record limit, Argon2id cost, KE2.
+pub const RESPONSE_LEN: usize = 4 + 1 + 4 + KsfParams::ENCODED_LEN + KE2_LEN;
+
 /// Sends LOGIN for `user` by hand and returns every byte of the reply.
-async fn raw_reply(proxy: &Proxy, user: &str) -> Vec<u8> {
+pub async fn raw_reply(proxy: &Proxy, user: &str) -> Vec<u8> {
     let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
-    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536);
+    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536).unwrap();
     stream.write_all(&login).await.unwrap();
-    let mut reply = vec![0u8; 61 + AwaitReply::REPLY_RECORD_LEN];
+    let mut reply = vec![0u8; RESPONSE_LEN];
     stream.read_exact(&mut reply).await.unwrap();
-    // Nothing more follows: the server waits for the client's record.
+    // Nothing more follows: the server waits for LOGIN_FINISH.
     let extra = tokio::time::timeout(Duration::from_millis(200), stream.read(&mut [0u8; 1])).await;
-    assert!(
-        extra.is_err(),
-        "the reply is exactly the challenge and one record"
-    );
+    assert!(extra.is_err(), "the reply is exactly one LOGIN_RESPONSE");
     reply
 }
 
@@ -57,7 +57,11 @@ async fn wrong_password_and_unknown_user_look_the_same() {
     let known_reply = raw_reply(&proxy, &user).await;
     let unknown_reply = raw_reply(&proxy, &unknown).await;
     assert_eq!(known_reply.len(), unknown_reply.len());
-    assert_eq!(known_reply[..5], unknown_reply[..5], "same clear header");
+    assert_eq!(
+        known_reply[..RESPONSE_LEN - KE2_LEN],
+        unknown_reply[..RESPONSE_LEN - KE2_LEN],
+        "same clear header: length, type, record limit, Argon2id cost"
+    );
 
     let wrong = Client::connect(&config(&proxy, &user, "not the password"))
         .await
@@ -67,9 +71,11 @@ async fn wrong_password_and_unknown_user_look_the_same() {
         .unwrap_err();
     assert!(wrong.is_wrong_credentials() && nouser.is_wrong_credentials());
     assert_eq!(wrong.to_string(), nouser.to_string());
-    assert_eq!(
-        wrong.to_string(),
-        "login failed: wrong user name or password"
+    assert!(
+        wrong
+            .to_string()
+            .contains("the server could not prove it knows the password"),
+        "{wrong}"
     );
 }
 
@@ -107,23 +113,23 @@ async fn chpass_changes_the_password_for_the_next_login() {
     again.ping().await.unwrap();
 }
 
+/// A locked account answers with a fake record: the right password fails
+/// exactly as a wrong one (no guess can be tested while it is locked), and
+/// the error says that a lock is one possible cause.
 #[tokio::test]
-async fn locked_account_is_refused_with_its_reason() {
+async fn locked_account_is_refused_like_a_wrong_password() {
     let proxy = Proxy::start(&[]);
     let (user, password) = new_user("locked").await;
     store().await.lock(&user).await.unwrap();
-    let err = Client::connect(&config(&proxy, &user, &password))
+    let right = Client::connect(&config(&proxy, &user, &password))
         .await
         .unwrap_err();
-    assert_eq!(
-        err.error_code(),
-        Some(cor4_protocol::ErrorCode::AccountLocked)
-    );
-    // Without the password it looks like any failure.
-    let err = Client::connect(&config(&proxy, &user, "guess"))
+    let guess = Client::connect(&config(&proxy, &user, "guess"))
         .await
         .unwrap_err();
-    assert!(err.is_wrong_credentials());
+    assert!(right.is_wrong_credentials() && guess.is_wrong_credentials());
+    assert_eq!(right.to_string(), guess.to_string());
+    assert!(right.to_string().contains("locked account"), "{right}");
     store().await.unlock(&user).await.unwrap();
     connect(&proxy, &user, &password)
         .await
@@ -133,24 +139,25 @@ async fn locked_account_is_refused_with_its_reason() {
 }
 
 /// How long the proxy takes to answer LOGIN, from the first byte sent to
-/// the last byte of the sealed reply.
-async fn reply_time(proxy: &Proxy, user: &str) -> Duration {
+/// the last byte of LOGIN_RESPONSE.
+pub async fn reply_time(proxy: &Proxy, user: &str) -> Duration {
     let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
-    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536);
-    let mut reply = vec![0u8; 61 + AwaitReply::REPLY_RECORD_LEN];
+    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536).unwrap();
+    let mut reply = vec![0u8; RESPONSE_LEN];
     let start = std::time::Instant::now();
     stream.write_all(&login).await.unwrap();
     stream.read_exact(&mut reply).await.unwrap();
     start.elapsed()
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
 
 /// Unknown users and known users are answered in the same time: the server
-/// never runs the KDF at login, and both paths do one user-store lookup.
+/// never runs Argon2id at login, OPAQUE builds a fake record on every
+/// login, and both paths do one user-store lookup.
 #[tokio::test]
 async fn unknown_and_known_users_are_answered_in_the_same_time() {
     let proxy = Proxy::start(&[]);
@@ -202,9 +209,9 @@ async fn an_out_of_range_record_limit_is_refused_with_a_reason() {
     let login = Packet::Login(Login {
         user: "anyone".into(),
         version: PROTOCOL_VERSION,
-        v2: Some(LoginV2 {
-            nonce: [1; 32],
+        fields: LoginFields::V3(LoginV3 {
             max_record: 100,
+            ke1: [1; KE1_LEN],
         }),
     });
     stream.write_all(&login.to_frame()).await.unwrap();
@@ -218,4 +225,38 @@ async fn an_out_of_range_record_limit_is_refused_with_a_reason() {
         "{}",
         e.message
     );
+}
+
+/// A client of an earlier protocol version gets a clear ERROR 6 telling it
+/// to upgrade, not a silent close.
+#[tokio::test]
+async fn v1_and_v2_clients_are_told_to_upgrade() {
+    let proxy = Proxy::start(&[]);
+    for (version, fields) in [
+        ([1, 2, 3, 4], LoginFields::V1),
+        (
+            [2, 0, 0, 0],
+            LoginFields::V2(LoginV2 {
+                nonce: [1; 32],
+                max_record: 65536,
+            }),
+        ),
+    ] {
+        let mut stream = TcpStream::connect(proxy.addr()).await.unwrap();
+        let login = Packet::Login(Login {
+            user: "anyone".into(),
+            version,
+            fields,
+        });
+        stream.write_all(&login.to_frame()).await.unwrap();
+        let body = read_clear_frame(&mut stream, 4096).await.unwrap().unwrap();
+        let Packet::Error(e) = Packet::decode(&body, None).unwrap() else {
+            panic!("expected a clear ERROR");
+        };
+        assert_eq!(
+            e.code,
+            cor4_protocol::ErrorCode::UnsupportedVersion.as_i32()
+        );
+        assert!(e.message.contains("upgrade the client"), "{}", e.message);
+    }
 }

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod abuse;
 mod cli;
 mod copy;
 mod corpus;
@@ -14,18 +15,20 @@ mod isolation;
 mod login;
 mod memory;
 mod metrics;
+mod pake;
 mod params;
 mod queries;
 mod sessions;
 mod shell;
 mod streaming;
 mod types;
+mod upgrade;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use cor4_protocol::client::{Client, Config};
 use cor4_proxy::users::UserStore;
-use cor4_tests::{Proxy, test_database};
+use cor4_tests::{Proxy, TEST_KSF, test_database};
 
 /// A fresh cor4 user name, unique within the test run.
 pub fn unique_name(prefix: &str) -> String {
@@ -44,14 +47,14 @@ pub async fn store() -> UserStore {
         .expect("open user store")
 }
 
-/// Creates a cor4 user with a cheap KDF (1000 iterations) and returns its
-/// name and password.
+/// Creates a cor4 user with the tests' cheap Argon2id ([`TEST_KSF`]) and
+/// returns its name and password.
 pub async fn new_user(prefix: &str) -> (String, String) {
     let name = unique_name(prefix);
     let password = format!("pw-{name}-secret");
     store()
         .await
-        .add_user(&name, &password, None, false, 1000)
+        .add_user(&name, &password, None, false, TEST_KSF)
         .await
         .expect("add user");
     (name, password)

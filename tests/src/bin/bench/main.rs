@@ -9,7 +9,9 @@
 //! proxy's CPU per million rows), `latency` (`SELECT 1` and a prepared
 //! statement, p50 and p99), `sessions` (64 concurrent sessions for 10 s),
 //! `csv` (`cor4 --csv` beside `psql --csv`), `copy` (`\copy` both ways),
-//! `crypto` (RC6-GCM beside the `rc6` crate and AES-128-GCM).
+//! `crypto` (RC6-GCM beside the `rc6` crate and AES-128-GCM), `login`
+//! (client and server CPU per v3 login beside v2's; the proxy's CPU per
+//! refused and completed login).
 //!
 //! It starts its own throwaway PostgreSQL (or uses COR4_TEST_DATABASE_URL)
 //! and the release `cor4-proxy` and `cor4`. Timed figures are the best of
@@ -20,6 +22,7 @@ mod copy;
 mod crypto;
 mod csv;
 mod latency;
+mod login;
 mod scan;
 mod sessions;
 
@@ -123,7 +126,9 @@ impl Bench {
 
 /// The sections to run: all, or those named after `--only`.
 fn sections() -> (u64, Vec<String>) {
-    let all = ["scan", "latency", "sessions", "csv", "copy", "crypto"];
+    let all = [
+        "scan", "latency", "sessions", "csv", "copy", "crypto", "login",
+    ];
     let mut rows = 1_000_000;
     let mut only: Option<Vec<String>> = None;
     let mut args = std::env::args().skip(1);
@@ -163,7 +168,7 @@ async fn main() {
     let user = format!("bench_{}", std::process::id());
     let password = "bench password 1".to_owned();
     store
-        .add_user(&user, &password, None, false, 1000)
+        .add_user(&user, &password, None, false, cor4_tests::TEST_KSF)
         .await
         .expect("add user");
     let record = store.lookup(&user).await.unwrap().expect("the bench user");
@@ -204,6 +209,7 @@ async fn main() {
             "csv" => csv::run(&bench, &mut figures).await,
             "copy" => copy::run(&bench, &mut figures).await,
             "crypto" => crypto::run(&mut figures),
+            "login" => login::run(&bench, &mut figures).await,
             _ => unreachable!("checked in sections()"),
         }
     }

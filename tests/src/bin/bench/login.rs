@@ -1,0 +1,159 @@
+//! What a login costs: the client's and the server's CPU per Cor4 v3 login
+//! (OPAQUE, Argon2id at the default cost) beside Cor4 v2's (PBKDF2 at
+//! 600 000 iterations, then HKDF), measured in process on one thread; then
+//! the real proxy's CPU per refused and per completed login, as logins per
+//! second one core can take.
+
+use std::time::{Duration, Instant};
+
+use cor4_protocol::client::Client;
+use cor4_protocol::crypto::{
+    Direction, KsfParams, PasswordKey, RecordSealer, ServerKeys, SessionKeys, Verifier,
+    transcript_hash,
+};
+use cor4_protocol::handshake::{Account, ClientHandshake, ServerHandshake};
+use cor4_protocol::io::read_clear_frame;
+use sha2::Sha256;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpStream;
+
+use super::{Bench, Figure, best, micros, ratio, seconds};
+
+/// In-process logins timed for the server's side.
+const SERVER_LOGINS: u32 = 300;
+/// Refused LOGINs sent to the proxy, and how many at once.
+const REFUSED: u32 = 600;
+const AT_ONCE: u32 = 8;
+/// Completed logins through the proxy.
+const COMPLETED: u32 = 60;
+
+/// One in-memory v3 login at `ksf`: (client time, server time).
+fn v3_login(keys: &ServerKeys, verifier: &Verifier, key: &PasswordKey) -> (Duration, Duration) {
+    let t = Instant::now();
+    let (client, login) = ClientHandshake::start("bench", key.clone(), 65536).unwrap();
+    let mut client_time = t.elapsed();
+    let t = Instant::now();
+    let (server, response) = ServerHandshake::on_login(&login[4..])
+        .unwrap()
+        .respond(keys, Account::Verifier(verifier), 65536)
+        .unwrap();
+    let mut server_time = t.elapsed();
+    let t = Instant::now();
+    let (awaiting, finish) = client.on_response(&response[4..]).unwrap();
+    client_time += t.elapsed();
+    let t = Instant::now();
+    let (_, mut reply) = server.on_finish(&finish[4..]).unwrap().accept(0);
+    server_time += t.elapsed();
+    let t = Instant::now();
+    awaiting.on_reply(&mut reply).unwrap();
+    client_time += t.elapsed();
+    (client_time, server_time)
+}
+
+/// Cor4 v2's login work: the client's PBKDF2 and HKDF, the server's HKDF
+/// and seal of the reply (it stored S).
+fn v2_login(key: &PasswordKey) -> (Duration, Duration) {
+    let t = Instant::now();
+    let mut s = [0u8; 32];
+    pbkdf2::pbkdf2_hmac::<Sha256>(key.as_bytes(), &[7; 16], 600_000, &mut s);
+    let transcript = transcript_hash(&[b"LOGIN body", b"LOGIN_CHALLENGE body"]);
+    let _ = SessionKeys::derive_v2(&s, &transcript);
+    let client = t.elapsed();
+    let t = Instant::now();
+    let keys = SessionKeys::derive_v2(&s, &transcript);
+    let mut out = Vec::new();
+    RecordSealer::new(&keys.server_to_client, Direction::ServerToClient)
+        .seal(&[0; 128], &mut out)
+        .unwrap();
+    (client, t.elapsed())
+}
+
+/// Sends LOGIN for a user that does not exist, reads the LOGIN_RESPONSE
+/// and closes, as an attacker probing names would.
+async fn refused_login(bench: &Bench, n: u32) {
+    let name = format!("nobody_{n}");
+    let (_, login) = ClientHandshake::start(&name, PasswordKey::from_password("x"), 65536).unwrap();
+    let mut s = TcpStream::connect(bench.proxy.addr()).await.unwrap();
+    s.write_all(&login).await.unwrap();
+    read_clear_frame(&mut s, 4096).await.unwrap().unwrap();
+}
+
+pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
+    let keys = ServerKeys::generate();
+    let key = PasswordKey::from_password("bench password 1");
+    let t = Instant::now();
+    let verifier = Verifier::register(&keys, "bench", &key, KsfParams::DEFAULT).unwrap();
+    let registration = t.elapsed();
+    let mut clients = Vec::new();
+    for _ in 0..3 {
+        clients.push(v3_login(&keys, &verifier, &key).0);
+    }
+    let cheap = Verifier::register(&keys, "bench", &key, cor4_tests::TEST_KSF).unwrap();
+    let mut servers = Vec::new();
+    for _ in 0..SERVER_LOGINS {
+        servers.push(v3_login(&keys, &cheap, &key).1);
+    }
+    servers.sort();
+    let v2: Vec<(Duration, Duration)> = (0..3).map(|_| v2_login(&key)).collect();
+    let v2_client = best(v2.iter().map(|v| v.0).collect());
+    let v2_server = best(v2.iter().map(|v| v.1).collect());
+    let v3_client = best(clients);
+    let v3_server = servers[servers.len() / 2];
+    figures.push(Figure::new(
+        "login, client CPU (v3 Argon2id 64 MiB×3 vs v2)",
+        seconds(v3_client),
+        seconds(v2_client),
+        ratio(v3_client, v2_client),
+    ));
+    figures.push(Figure::new(
+        "login, server CPU, median (v3 OPAQUE vs v2)",
+        micros(v3_server),
+        micros(v2_server),
+        ratio(v3_server, v2_server),
+    ));
+    figures.push(Figure::new(
+        "password set (user add, CHPASS), server CPU",
+        seconds(registration),
+        String::new(),
+        None,
+    ));
+
+    // The real proxy: CPU per refused LOGIN (an unknown name answered from
+    // a fake record) and per completed login (with the session's
+    // PostgreSQL connection), as logins per second per core.
+    let cpu = bench.proxy.cpu_time();
+    let mut n = 0;
+    while n < REFUSED {
+        let batch: Vec<_> = (n..n + AT_ONCE).map(|i| refused_login(bench, i)).collect();
+        futures_util::future::join_all(batch).await;
+        n += AT_ONCE;
+    }
+    let refused = bench.proxy.cpu_time().saturating_sub(cpu) / REFUSED;
+    figures.push(Figure::new(
+        "proxy CPU per refused LOGIN (unknown user)",
+        micros(refused),
+        per_core(refused),
+        None,
+    ));
+    let config = bench.config();
+    let cpu = bench.proxy.cpu_time();
+    for _ in 0..COMPLETED {
+        let client = Client::connect(&config).await.unwrap();
+        client.close().await.unwrap();
+    }
+    let completed = bench.proxy.cpu_time().saturating_sub(cpu) / COMPLETED;
+    figures.push(Figure::new(
+        "proxy CPU per completed login + session",
+        micros(completed),
+        per_core(completed),
+        None,
+    ));
+}
+
+/// `1234 logins/s/core` for a CPU cost per login.
+fn per_core(cpu: Duration) -> String {
+    if cpu.is_zero() {
+        return String::new();
+    }
+    format!("{:.0} logins/s/core", 1.0 / cpu.as_secs_f64())
+}
