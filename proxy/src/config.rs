@@ -115,6 +115,10 @@ pub struct CommonArgs {
     /// string); without it the proxy runs its embedded cluster.
     #[arg(long, env = "COR4_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// File whose first line is the password for --database-url (e.g. a
+    /// container secret); overrides a password in the URL.
+    #[arg(long, env = "COR4_DATABASE_PASSWORD_FILE", global = true)]
+    pub database_password_file: Option<PathBuf>,
     /// Directory of the embedded cluster [default: ./cor4-data].
     #[arg(long, env = "COR4_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
@@ -181,6 +185,7 @@ pub struct ServeArgs {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct FileConfig {
     database_url: Option<String>,
+    database_password_file: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     pg_bindir: Option<PathBuf>,
     log_format: Option<LogFormat>,
@@ -199,8 +204,13 @@ pub struct FileConfig {
 /// Where the proxy's PostgreSQL is.
 #[derive(Debug, Clone)]
 pub enum Database {
-    /// An existing server.
-    Url(String),
+    /// An existing server (or several: a libpq multi-host URL).
+    Url {
+        /// The libpq URL or `key=value` string.
+        url: String,
+        /// Where the password is, when not in the URL.
+        password_file: Option<PathBuf>,
+    },
     /// The embedded cluster in this directory.
     Embedded {
         /// The data directory.
@@ -308,7 +318,13 @@ impl Config {
             None => FileConfig::default(),
         };
         let database = match common.database_url.clone().or(file.database_url) {
-            Some(url) => Database::Url(url),
+            Some(url) => Database::Url {
+                url,
+                password_file: common
+                    .database_password_file
+                    .clone()
+                    .or(file.database_password_file),
+            },
             None => Database::Embedded {
                 data_dir: common
                     .data_dir
@@ -362,7 +378,7 @@ impl Config {
             Some(s) => Some(PathBuf::from(s)),
             None => match &database {
                 Database::Embedded { data_dir, .. } => Some(data_dir.join("audit.log")),
-                Database::Url(_) => None,
+                Database::Url { .. } => None,
             },
         };
         Ok(Config {

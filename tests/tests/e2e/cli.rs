@@ -389,6 +389,9 @@ async fn ef_edits_a_function_definition_into_the_buffer() {
     assert!(out.contains("SELECT 42"), "{out}");
     assert!(out.lines().any(|l| l == "42"), "{out}");
     let err = text(&o.stderr);
-    assert!(err.contains("function \"no_such_function\" does not exist"), "{err}");
+    assert!(
+        err.contains("function \"no_such_function\" does not exist"),
+        "{err}"
+    );
     let _ = std::fs::remove_file(script);
 }
