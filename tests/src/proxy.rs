@@ -47,7 +47,12 @@ impl Proxy {
     /// Starts the proxy on a free loopback port against the test database,
     /// with `extra` flags.
     pub fn start(extra: &[&str]) -> Proxy {
-        let db = test_database();
+        Proxy::start_with_url(&test_database().url(), extra)
+    }
+
+    /// Starts the proxy on a free loopback port with `--database-url url`
+    /// (given through `COR4_DATABASE_URL`) and `extra` flags.
+    pub fn start_with_url(url: &str, extra: &[&str]) -> Proxy {
         let mut child = Command::new(binary("cor4-proxy"))
             .args([
                 "serve",
@@ -59,7 +64,7 @@ impl Proxy {
                 "1000",
             ])
             .args(extra)
-            .env("COR4_DATABASE_URL", db.url())
+            .env("COR4_DATABASE_URL", url)
             .env("COR4_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -150,6 +155,13 @@ impl Proxy {
     /// Stderr lines (logs and audit events) printed so far.
     pub fn drain_log(&self) -> Vec<String> {
         self.stderr_lines.try_iter().collect()
+    }
+
+    /// Kills the process (SIGKILL), as a crash or an OOM kill would, and
+    /// waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for the process to exit.

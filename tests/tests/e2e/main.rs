@@ -16,6 +16,7 @@ mod params;
 mod queries;
 mod shell;
 mod streaming;
+mod tls;
 mod types;
 
 use std::sync::atomic::{AtomicU32, Ordering};
