@@ -4,12 +4,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod balancer;
 mod cli;
 mod copy;
 mod corpus;
 mod describe;
 mod embedded;
 mod examples;
+mod failover;
 mod isolation;
 mod login;
 mod params;
