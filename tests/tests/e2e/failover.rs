@@ -149,14 +149,8 @@ async fn acknowledged_rows_survive_a_failover_and_sessions_resume() {
     let stop = Arc::new(AtomicBool::new(false));
     let progress: Vec<Shared> = (0..SESSIONS).map(|_| Shared::default()).collect();
     let writers: Vec<_> = (0..SESSIONS)
-        .map(|i| {
-            tokio::spawn(writer(
-                i,
-                config.clone(),
-                progress[i as usize].clone(),
-                stop.clone(),
-            ))
-        })
+        .zip(&progress)
+        .map(|(i, p)| tokio::spawn(writer(i, config.clone(), p.clone(), stop.clone())))
         .collect();
     let started = Instant::now();
     wait_for_rows(&progress, ROWS_EACH_PHASE, started).await;

@@ -183,8 +183,7 @@ async fn tls_modes_verify_the_server_and_name_what_failed() {
     assert!(store.is_ok(), "{:?}", store.err());
     let err = UserStore::open(PgConfig::parse(&wrong_ca).unwrap())
         .await
-        .err()
-        .expect("the wrong CA is refused");
+        .expect_err("the wrong CA is refused");
     let chain = error_chain(&err);
     assert!(chain.contains("unknown CA"), "{chain}");
 
