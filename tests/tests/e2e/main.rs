@@ -9,6 +9,7 @@ mod cli;
 mod copy;
 mod corpus;
 mod describe;
+mod dev_script;
 mod embedded;
 mod examples;
 mod failover;
