@@ -138,6 +138,7 @@ async fn two_proxies_behind_haproxy_lose_only_the_killed_ones_sessions() {
     let mut proxy_a = Proxy::start_with_url(&db.url("application_name=proxy_a"), &flags);
     let proxy_b = Proxy::start_with_url(&db.url("application_name=proxy_b"), &flags);
     let haproxy = Haproxy::start(&[proxy_a.addr(), proxy_b.addr()]);
+    let (idle_rss, _) = proxy_b.rss_kib();
     let front = haproxy.addr();
 
     let ready = Arc::new(Barrier::new(SESSIONS + 1));
@@ -161,6 +162,7 @@ async fn two_proxies_behind_haproxy_lose_only_the_killed_ones_sessions() {
         })
         .collect();
     ready.wait().await;
+    let (busy_rss, _) = proxy_b.rss_kib();
     proxy_a.kill();
     kill_tx.send(true).unwrap();
 
@@ -172,7 +174,10 @@ async fn two_proxies_behind_haproxy_lose_only_the_killed_ones_sessions() {
     for o in &outcomes {
         *per_proxy.entry(o.first_proxy.as_str()).or_default() += 1;
     }
-    eprintln!("balancer: sessions per proxy at the start: {per_proxy:?}");
+    eprintln!(
+        "balancer: sessions per proxy at the start: {per_proxy:?}; proxy_b RSS {idle_rss} KiB \
+         before, {busy_rss} KiB with its sessions open"
+    );
     for (proxy, count) in &per_proxy {
         assert!(
             *count >= SESSIONS / 4,
