@@ -215,3 +215,50 @@ impl CancelToken {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::str::FromStr;
+
+    use super::*;
+
+    #[test]
+    fn pairs_hosts_with_ports_and_hostaddrs_as_libpq_does() {
+        let config = Config::from_str("host=a,b,/run/pg port=5432,5433,5434 user=u").unwrap();
+        let all: Vec<String> = Target::all(&config)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(all, ["a:5432", "b:5433", "/run/pg/.s.PGSQL.5434"]);
+
+        let config = Config::from_str("host=a,b port=6000 user=u").unwrap();
+        let all: Vec<String> = Target::all(&config)
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(all, ["a:6000", "b:6000"]);
+
+        let config = Config::from_str("host=db hostaddr=127.0.0.1 user=u").unwrap();
+        match &Target::all(&config).unwrap()[0] {
+            Target::Tcp { host, addr, .. } => {
+                assert_eq!(host, "db");
+                assert_eq!(addr.map(|a| a.to_string()).as_deref(), Some("127.0.0.1"));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rejects_mismatched_host_and_port_counts() {
+        let config = Config::from_str("host=a,b,c port=1,2 user=u").unwrap();
+        assert!(matches!(Target::all(&config), Err(PgError::Config(_))));
+        assert!(matches!(
+            Target::all(&Config::new()),
+            Err(PgError::Config("no host"))
+        ));
+    }
+}
