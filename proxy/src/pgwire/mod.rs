@@ -54,7 +54,6 @@ mod startup;
 #[cfg(test)]
 pub(crate) mod tests;
 mod tls;
-mod tls_driver;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -73,8 +72,7 @@ pub use error::{AuthError, HostFailure, PgError};
 pub use extended::{Param, Statement};
 pub use message::{Column, CopyStart, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
 pub use socket::CancelToken;
-pub use tls::{TlsConnector, TlsError, TlsSetupError};
-pub use tls_driver::ClientConnection;
+pub use tls::{ClientConnection, TlsConnector, TlsError, TlsSetupError};
 
 use socket::{Socket, Target};
 

@@ -11,10 +11,12 @@
 //!
 //! The relay asks with PostgreSQL's SSLRequest and wraps the TCP socket
 //! ([`TlsConnector::negotiate`]); the user store hands the same connector to
-//! tokio-postgres (`MakeTlsConnect`, in `tls_driver`). Unix-domain sockets
+//! tokio-postgres (`MakeTlsConnect`, in `driver`). Unix-domain sockets
 //! never carry TLS (PostgreSQL offers none there). Handshake failures are
 //! [`TlsError`]s that say what failed: unknown CA, name mismatch, no TLS on
 //! the server, a refused client certificate.
+
+mod driver;
 
 use std::fmt;
 use std::io;
@@ -34,7 +36,8 @@ use tokio::net::TcpStream;
 
 pub use super::conninfo::SslMode;
 use super::conninfo::TlsKeys;
-pub(crate) use super::tls_driver::{ClientConnection, connect_client};
+pub use driver::ClientConnection;
+pub(crate) use driver::connect_client;
 
 /// PostgreSQL's SSLRequest: length 8, code 80877103.
 const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];

@@ -14,7 +14,7 @@ use tokio_postgres::config::Host;
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 use tokio_postgres::{Client, NoTls};
 
-use super::tls::{SslMode, TlsConnector, TlsError, server_name};
+use super::{SslMode, TlsConnector, TlsError, server_name};
 
 /// The connection half of a tokio-postgres client, to be spawned.
 pub type ClientConnection = Pin<Box<dyn Future<Output = Result<(), tokio_postgres::Error>> + Send>>;
