@@ -17,20 +17,18 @@
 //! the server, a refused client certificate.
 
 mod driver;
+mod verify;
 
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustls::client::WebPkiServerVerifier;
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::pki_types::{PrivateKeyDer, ServerName};
+use rustls::{CertificateError, ClientConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -38,17 +36,10 @@ pub use super::conninfo::SslMode;
 use super::conninfo::TlsKeys;
 pub use driver::ClientConnection;
 pub(crate) use driver::connect_client;
+use verify::{CaOnly, NoCheck, load_certs, load_roots, system_roots, web_pki};
 
 /// PostgreSQL's SSLRequest: length 8, code 80877103.
 const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
-
-/// CA bundles tried for `sslrootcert=system` when `SSL_CERT_FILE` is unset.
-const SYSTEM_BUNDLES: [&str; 4] = [
-    "/etc/ssl/certs/ca-certificates.crt",
-    "/etc/pki/tls/certs/ca-bundle.crt",
-    "/etc/ssl/cert.pem",
-    "/etc/ssl/ca-bundle.pem",
-];
 
 /// The certificates or keys of a connection string could not be used;
 /// reported when the proxy starts.
@@ -357,150 +348,4 @@ pub(crate) fn server_name(host: &str) -> Result<ServerName<'static>, TlsError> {
     ServerName::try_from(host.to_owned()).map_err(|_| TlsError::InvalidHostName {
         host: host.to_owned(),
     })
-}
-
-fn web_pki(
-    roots: RootCertStore,
-    provider: &Arc<CryptoProvider>,
-) -> Result<Arc<WebPkiServerVerifier>, TlsSetupError> {
-    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))
-}
-
-fn load_certs(
-    what: &'static str,
-    path: &Path,
-) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
-    let file_error = |source| TlsSetupError::File {
-        what,
-        path: path.to_path_buf(),
-        source,
-    };
-    let certs = CertificateDer::pem_file_iter(path)
-        .map_err(file_error)?
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(file_error)?;
-    if certs.is_empty() {
-        return Err(file_error(rustls::pki_types::pem::Error::NoItemsFound));
-    }
-    Ok(certs)
-}
-
-fn load_roots(path: &Path) -> Result<RootCertStore, TlsSetupError> {
-    let mut roots = RootCertStore::empty();
-    for cert in load_certs("sslrootcert", path)? {
-        roots.add(cert).map_err(TlsSetupError::Rustls)?;
-    }
-    Ok(roots)
-}
-
-/// The system's CA bundle: `SSL_CERT_FILE`, else the first of
-/// [`SYSTEM_BUNDLES`] that exists. Unparsable entries are skipped, as
-/// every TLS library does with system stores.
-fn system_roots() -> Result<RootCertStore, TlsSetupError> {
-    let path = std::env::var_os("SSL_CERT_FILE")
-        .map(PathBuf::from)
-        .or_else(|| {
-            SYSTEM_BUNDLES
-                .iter()
-                .map(PathBuf::from)
-                .find(|p| p.exists())
-        })
-        .ok_or(TlsSetupError::NoSystemBundle)?;
-    let mut roots = RootCertStore::empty();
-    let (added, _ignored) = roots.add_parsable_certificates(load_certs("sslrootcert", &path)?);
-    if added == 0 {
-        return Err(TlsSetupError::NoSystemBundle);
-    }
-    Ok(roots)
-}
-
-/// `verify-ca`: the chain must lead to a trusted CA; the name is not
-/// checked.
-#[derive(Debug)]
-struct CaOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for CaOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self
-            .0
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-        {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
-    }
-}
-
-/// `prefer` and `require` without a root certificate: encryption without
-/// authentication of the server, as libpq does. The handshake's
-/// signatures are still checked.
-#[derive(Debug)]
-struct NoCheck(WebPkiSupportedAlgorithms);
-
-impl ServerCertVerifier for NoCheck {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_schemes()
-    }
 }
