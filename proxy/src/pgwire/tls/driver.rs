@@ -14,6 +14,7 @@ use tokio_postgres::config::Host;
 use tokio_postgres::tls::{ChannelBinding, MakeTlsConnect, TlsConnect, TlsStream};
 use tokio_postgres::{Client, NoTls};
 
+use super::error::rustls_cause;
 use super::{SslMode, TlsConnector, TlsError, server_name};
 
 /// The connection half of a tokio-postgres client, to be spawned.
@@ -86,12 +87,10 @@ where
                 .connect(name, stream)
                 .await
                 .map(RustlsStream)
-                .map_err(
-                    |e| match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
-                        Some(tls) => self.connector.classify(tls.clone(), &self.host),
-                        None => TlsError::Handshake(rustls::Error::General(e.to_string())),
-                    },
-                )
+                .map_err(|e| match rustls_cause(&e) {
+                    Some(cause) => self.connector.classify(cause.clone(), &self.host),
+                    None => TlsError::Handshake(rustls::Error::General(e.to_string())),
+                })
         })
     }
 }

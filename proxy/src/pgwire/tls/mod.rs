@@ -15,20 +15,28 @@
 //! never carry TLS (PostgreSQL offers none there). Handshake failures are
 //! [`TlsError`]s that say what failed: unknown CA, name mismatch, no TLS on
 //! the server, a refused client certificate.
+//!
+//! | file | holds |
+//! |---|---|
+//! | `mod.rs` | [`TlsConnector`]: the rustls configuration for a mode, the SSLRequest |
+//! | `verify.rs` | root stores and the `verify-ca` and no-check verifiers |
+//! | `error.rs` | [`TlsSetupError`], [`TlsError`], rustls failures named |
+//! | `driver.rs` | the connector as tokio-postgres' TLS, for the user store |
 
 mod driver;
+mod error;
 mod verify;
 
 use std::fmt;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
+use rustls::ClientConfig;
 use rustls::client::danger::ServerCertVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{PrivateKeyDer, ServerName};
-use rustls::{CertificateError, ClientConfig};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -36,115 +44,11 @@ pub use super::conninfo::SslMode;
 use super::conninfo::TlsKeys;
 pub use driver::ClientConnection;
 pub(crate) use driver::connect_client;
+pub use error::{TlsError, TlsSetupError};
 use verify::{CaOnly, NoCheck, load_certs, load_roots, system_roots, web_pki};
 
 /// PostgreSQL's SSLRequest: length 8, code 80877103.
 const SSL_REQUEST: [u8; 8] = [0, 0, 0, 8, 0x04, 0xd2, 0x16, 0x2f];
-
-/// The certificates or keys of a connection string could not be used;
-/// reported when the proxy starts.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TlsSetupError {
-    /// A certificate or key file could not be read or parsed.
-    #[error("cannot read {what} {}: {source}", .path.display())]
-    File {
-        /// `sslrootcert`, `sslcert` or `sslkey`.
-        what: &'static str,
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        source: rustls::pki_types::pem::Error,
-    },
-    /// A verifying mode without a root certificate to verify against.
-    #[error(
-        "sslmode={mode} checks the server's certificate: set sslrootcert to a PEM file of the CAs to trust (or to `system`)"
-    )]
-    MissingRootCert {
-        /// The mode.
-        mode: SslMode,
-    },
-    /// libpq's rule: the system's CAs vouch for any name, so only the full
-    /// check is safe with them.
-    #[error("sslrootcert=system needs sslmode=verify-full (got sslmode={mode})")]
-    SystemNeedsVerifyFull {
-        /// The mode given.
-        mode: SslMode,
-    },
-    /// `sslrootcert=system` and no CA bundle on this machine.
-    #[error(
-        "sslrootcert=system, but no CA bundle was found (set SSL_CERT_FILE, or install ca-certificates)"
-    )]
-    NoSystemBundle,
-    /// Only one of `sslcert` and `sslkey`.
-    #[error("sslcert and sslkey go together: {missing} is missing")]
-    HalfClientCert {
-        /// The missing key.
-        missing: &'static str,
-    },
-    /// rustls refused the configuration (e.g. a key that does not match the
-    /// certificate, or a root certificate it cannot parse).
-    #[error("cannot set up TLS to PostgreSQL: {0}")]
-    Rustls(#[source] rustls::Error),
-}
-
-/// Why TLS with PostgreSQL failed while connecting.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TlsError {
-    /// The server answered the SSLRequest with "no".
-    #[error("the server does not support SSL, but sslmode={mode} requires it")]
-    NotSupported {
-        /// The mode in force.
-        mode: SslMode,
-    },
-    /// The server's certificate does not chain to a trusted CA.
-    #[error(
-        "the server's certificate is not signed by a CA in sslrootcert {rootcert} (unknown CA)"
-    )]
-    UnknownCa {
-        /// The `sslrootcert` value.
-        rootcert: String,
-    },
-    /// The server's certificate is for another name (`verify-full`).
-    #[error(
-        "the server's certificate does not match the host name {host:?} (name mismatch; it names {presented})"
-    )]
-    NameMismatch {
-        /// The host connected to.
-        host: String,
-        /// The names in the certificate.
-        presented: String,
-    },
-    /// The server's certificate is unusable for another reason (expired,
-    /// not yet valid, bad signature, wrong purpose, …).
-    #[error("the server's certificate was rejected: {0}")]
-    BadCertificate(#[source] rustls::Error),
-    /// The server ended the handshake with an alert, typically because it
-    /// requires or refuses our client certificate.
-    #[error("PostgreSQL aborted the TLS handshake ({0:?}); check sslcert and sslkey")]
-    Alert(rustls::AlertDescription),
-    /// Any other TLS failure.
-    #[error("TLS handshake with PostgreSQL failed: {0}")]
-    Handshake(#[source] rustls::Error),
-    /// The host cannot be a TLS server name.
-    #[error("{host:?} cannot be checked as a TLS server name")]
-    InvalidHostName {
-        /// The host.
-        host: String,
-    },
-    /// A mode that requires TLS on a Unix-domain socket.
-    #[error(
-        "sslmode={mode} with a Unix-domain socket: PostgreSQL offers no TLS there; use a TCP host, or sslmode=prefer"
-    )]
-    UnixSocket {
-        /// The mode in force.
-        mode: SslMode,
-    },
-    /// The TLS setup could not be built (see [`TlsSetupError`]).
-    #[error("TLS is not configured: {0}")]
-    NotConfigured(&'static str),
-}
 
 /// How the server's certificate is checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,42 +208,18 @@ impl TlsConnector {
         self.config.clone()
     }
 
-    /// Turns a failed handshake into an error that names the cause.
+    /// Turns a failed handshake into an error that names the cause; an
+    /// I/O failure without a TLS cause stays an I/O error.
     pub(crate) fn handshake_error(&self, e: io::Error, host: &str) -> super::PgError {
-        let Some(tls) = e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        else {
-            return super::PgError::from(e);
-        };
-        self.classify(tls.clone(), host).into()
+        match error::rustls_cause(&e) {
+            Some(cause) => self.classify(cause.clone(), host).into(),
+            None => super::PgError::from(e),
+        }
     }
 
-    /// Names the cause of a rustls failure.
+    /// Names the cause of a rustls failure with `host`.
     pub(crate) fn classify(&self, e: rustls::Error, host: &str) -> TlsError {
-        match e {
-            rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer) => {
-                TlsError::UnknownCa {
-                    rootcert: self.rootcert.clone().unwrap_or_default(),
-                }
-            }
-            rustls::Error::InvalidCertificate(CertificateError::NotValidForNameContext {
-                presented,
-                ..
-            }) => TlsError::NameMismatch {
-                host: host.to_owned(),
-                presented: presented.join(", "),
-            },
-            rustls::Error::InvalidCertificate(CertificateError::NotValidForName) => {
-                TlsError::NameMismatch {
-                    host: host.to_owned(),
-                    presented: "other names".to_owned(),
-                }
-            }
-            e @ rustls::Error::InvalidCertificate(_) => TlsError::BadCertificate(e),
-            rustls::Error::AlertReceived(alert) => TlsError::Alert(alert),
-            e => TlsError::Handshake(e),
-        }
+        error::classify(e, self.rootcert.as_deref(), host)
     }
 }
 
