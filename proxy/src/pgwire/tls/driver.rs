@@ -89,7 +89,7 @@ where
                 .map(RustlsStream)
                 .map_err(|e| match rustls_cause(&e) {
                     Some(cause) => self.connector.classify(cause.clone(), &self.host),
-                    None => TlsError::Handshake(rustls::Error::General(e.to_string())),
+                    None => TlsError::Io(e),
                 })
         })
     }

@@ -17,6 +17,7 @@ use std::io;
 use std::path::PathBuf;
 
 use rustls::CertificateError;
+use rustls::client::VerifierBuilderError;
 
 use super::SslMode;
 
@@ -65,6 +66,9 @@ pub enum TlsSetupError {
     /// certificate, or a root certificate it cannot parse).
     #[error("cannot set up TLS to PostgreSQL: {0}")]
     Rustls(#[source] rustls::Error),
+    /// rustls could not build a verifier from the root certificates.
+    #[error("cannot check server certificates against sslrootcert: {0}")]
+    Verifier(#[source] VerifierBuilderError),
 }
 
 /// Why TLS with PostgreSQL failed while connecting.
@@ -106,6 +110,9 @@ pub enum TlsError {
     /// Any other TLS failure.
     #[error("TLS handshake with PostgreSQL failed: {0}")]
     Handshake(#[source] rustls::Error),
+    /// The connection failed during the handshake (reset, closed).
+    #[error("the connection to PostgreSQL failed during the TLS handshake: {0}")]
+    Io(#[source] io::Error),
     /// The host cannot be a TLS server name.
     #[error("{host:?} cannot be checked as a TLS server name")]
     InvalidHostName {

@@ -29,7 +29,7 @@ pub(super) fn web_pki(
 ) -> Result<Arc<WebPkiServerVerifier>, TlsSetupError> {
     WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
-        .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))
+        .map_err(TlsSetupError::Verifier)
 }
 
 pub(super) fn load_certs(
