@@ -151,7 +151,7 @@ pub(super) fn classify(e: rustls::Error, rootcert: Option<&str>, host: &str) -> 
             ..
         }) => TlsError::NameMismatch {
             host: host.to_owned(),
-            presented: presented.join(", "),
+            presented: presented_names(&presented),
         },
         rustls::Error::InvalidCertificate(CertificateError::NotValidForName) => {
             TlsError::NameMismatch {
@@ -163,4 +163,28 @@ pub(super) fn classify(e: rustls::Error, rootcert: Option<&str>, host: &str) -> 
         rustls::Error::AlertReceived(alert) => TlsError::Alert(alert),
         e => TlsError::Handshake(e),
     }
+}
+
+/// The certificate's names as a person writes them: webpki reports them in
+/// debug form (`DnsName("db1.internal")`, `IpAddress(10.0.0.1)`).
+fn presented_names(presented: &[String]) -> String {
+    if presented.is_empty() {
+        return "no host name".to_owned();
+    }
+    let plain = |name: &str| -> String {
+        for (prefix, suffix) in [("DnsName(\"", "\")"), ("IpAddress(", ")")] {
+            if let Some(inner) = name
+                .strip_prefix(prefix)
+                .and_then(|rest| rest.strip_suffix(suffix))
+            {
+                return inner.to_owned();
+            }
+        }
+        name.to_owned()
+    };
+    presented
+        .iter()
+        .map(|name| plain(name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -25,6 +25,8 @@
 
 mod driver;
 mod error;
+#[cfg(test)]
+mod tests;
 mod verify;
 
 use std::fmt;
