@@ -126,7 +126,7 @@ async fn relay_ssl(conninfo: &str) -> Result<bool, PgError> {
 }
 
 #[tokio::test]
-async fn tls_modes_verify_the_server_and_name_what_failed() {
+async fn tls_modes_connect_to_a_server_they_trust() {
     let pki = Pki::new();
     let server = tls_server(&pki);
     let ca = path(&pki.ca);
@@ -140,26 +140,12 @@ async fn tls_modes_verify_the_server_and_name_what_failed() {
     );
     assert!(relay_ssl(&by_name).await.unwrap());
 
-    // A wrong host name: verify-full refuses, verify-ca does not check it.
-    let wrong_name = |mode: &str| {
-        server.url_with_host(
-            "host=wrong.cor4.test hostaddr=127.0.0.1",
-            &format!("sslmode={mode} sslrootcert={ca}"),
-        )
-    };
-    let err = relay_ssl(&wrong_name("verify-full")).await.unwrap_err();
-    let message = err.to_string();
-    assert!(message.contains("name mismatch"), "{message}");
-    assert!(message.contains("wrong.cor4.test"), "{message}");
-    assert!(relay_ssl(&wrong_name("verify-ca")).await.unwrap());
-
-    // A CA that did not sign the server's certificate.
-    let wrong_ca = server.url(&format!(
-        "sslmode=verify-full sslrootcert={}",
-        path(&pki.wrong_ca)
-    ));
-    let message = relay_ssl(&wrong_ca).await.unwrap_err().to_string();
-    assert!(message.contains("unknown CA"), "{message}");
+    // verify-ca checks the chain, not the name.
+    let other_name = server.url_with_host(
+        "host=wrong.cor4.test hostaddr=127.0.0.1",
+        &format!("sslmode=verify-ca sslrootcert={ca}"),
+    );
+    assert!(relay_ssl(&other_name).await.unwrap());
 
     // require encrypts without checking; prefer takes TLS when offered;
     // disable meets the server's hostnossl reject.
@@ -181,36 +167,76 @@ async fn tls_modes_verify_the_server_and_name_what_failed() {
     // The user store (tokio-postgres with the same connector).
     let store = UserStore::open(PgConfig::parse(&full).unwrap()).await;
     assert!(store.is_ok(), "{:?}", store.err());
-    let err = UserStore::open(PgConfig::parse(&wrong_ca).unwrap())
+}
+
+/// A CA that did not sign the server's certificate: both connection paths
+/// say "unknown CA" and name the file they trusted.
+#[tokio::test]
+async fn rejects_a_server_signed_by_an_unknown_ca() {
+    let pki = Pki::new();
+    let server = tls_server(&pki);
+    let wrong_ca = path(&pki.wrong_ca);
+    let url = server.url(&format!("sslmode=verify-full sslrootcert={wrong_ca}"));
+
+    let message = relay_ssl(&url).await.unwrap_err().to_string();
+    assert!(message.contains("unknown CA"), "{message}");
+    assert!(message.contains(&wrong_ca), "{message}");
+
+    let err = UserStore::open(PgConfig::parse(&url).unwrap())
         .await
         .expect_err("the wrong CA is refused");
     let chain = error_chain(&err);
     assert!(chain.contains("unknown CA"), "{chain}");
+}
 
-    // A server without TLS: require says so; prefer goes on in clear.
-    server.psql("ALTER SYSTEM SET ssl = off");
-    server.hba("host all all 127.0.0.1/32 scram-sha-256\n");
-    server.psql("SELECT pg_reload_conf()");
-    let message = wait_for_error(&server.url("sslmode=require")).await;
+/// verify-full with a host the certificate does not name: both paths say
+/// "name mismatch", the host asked for and the names the certificate holds.
+#[tokio::test]
+async fn rejects_a_name_mismatch_under_verify_full() {
+    let pki = Pki::new();
+    let server = tls_server(&pki);
+    let url = server.url_with_host(
+        "host=wrong.cor4.test hostaddr=127.0.0.1",
+        &format!("sslmode=verify-full sslrootcert={}", path(&pki.ca)),
+    );
+
+    let message = relay_ssl(&url).await.unwrap_err().to_string();
+    assert!(message.contains("name mismatch"), "{message}");
+    assert!(message.contains("\"wrong.cor4.test\""), "{message}");
+    assert!(
+        message.contains("it names db.cor4.test, 127.0.0.1"),
+        "{message}"
+    );
+
+    let err = UserStore::open(PgConfig::parse(&url).unwrap())
+        .await
+        .expect_err("the wrong name is refused");
+    let chain = error_chain(&err);
+    assert!(chain.contains("name mismatch"), "{chain}");
+}
+
+/// A server with `ssl=off`: `require` says the server does not support
+/// SSL, on both paths; `prefer` goes on in clear.
+#[tokio::test]
+async fn says_when_the_server_does_not_support_ssl() {
+    let server = PgServer::init();
+    server.start();
+    let require = server.url("sslmode=require");
+
+    let message = relay_ssl(&require).await.unwrap_err().to_string();
     assert!(
         message.contains("does not support SSL") && message.contains("sslmode=require"),
         "{message}"
     );
-    assert!(!relay_ssl(&server.url("")).await.unwrap());
-}
 
-/// The reload takes effect shortly after `pg_reload_conf()` returns.
-async fn wait_for_error(conninfo: &str) -> String {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        match relay_ssl(conninfo).await {
-            Err(e) => return e.to_string(),
-            Ok(_) if std::time::Instant::now() < deadline => {
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
-            Ok(_) => panic!("the server still offers TLS after its reload"),
-        }
-    }
+    // tokio-postgres answers the SSLRequest itself, in its own words.
+    let err = UserStore::open(PgConfig::parse(&require).unwrap())
+        .await
+        .expect_err("require without TLS is refused");
+    let chain = error_chain(&err);
+    assert!(chain.contains("does not support TLS"), "{chain}");
+
+    assert!(!relay_ssl(&server.url("sslmode=prefer")).await.unwrap());
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
