@@ -13,6 +13,7 @@ use crate::config::{
     Cli, Command, CommonArgs, Config, Database, LogFormat, ServeArgs, UserCommand,
 };
 use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
+use crate::pgwire::PgConfig;
 use crate::registry::{Registry, spawn_sync};
 use crate::server::{ServerState, serve};
 use crate::supervisor::{self, DatabaseStatus};
@@ -62,10 +63,27 @@ pub fn run() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("cor4-proxy: {e}");
+            eprintln!("cor4-proxy: {}", error_chain(e.as_ref()));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error's message followed by those of its sources it does not already
+/// include (tokio-postgres' errors keep the cause, such as which TLS check
+/// failed, in their source).
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
 
 fn init_logging(format: LogFormat) {
@@ -83,19 +101,24 @@ fn init_logging(format: LogFormat) {
 
 /// The database the proxy administers with, brought up if embedded.
 struct Backend {
-    admin: tokio_postgres::Config,
+    admin: PgConfig,
     cluster: Option<Arc<EmbeddedCluster>>,
 }
 
 impl Backend {
     async fn start(config_db: &Database) -> Result<Backend, AnyError> {
         match config_db {
-            Database::Url(url) => Ok(Backend {
-                admin: url
-                    .parse::<tokio_postgres::Config>()
-                    .map_err(|e| format!("invalid --database-url: {e}"))?,
-                cluster: None,
-            }),
+            Database::Url { url, password_file } => {
+                let mut admin =
+                    PgConfig::parse(url).map_err(|e| format!("invalid --database-url: {e}"))?;
+                if let Some(path) = password_file {
+                    admin.password(read_password_file(path)?);
+                }
+                Ok(Backend {
+                    admin,
+                    cluster: None,
+                })
+            }
             Database::Embedded {
                 data_dir,
                 pg_bindir,
@@ -109,7 +132,7 @@ impl Backend {
                 .await??;
                 tracing::info!(data_dir = %cluster.data_dir().display(), "embedded PostgreSQL is up");
                 Ok(Backend {
-                    admin: cluster.admin_config(),
+                    admin: cluster.admin_config().into(),
                     cluster: Some(Arc::new(cluster)),
                 })
             }
@@ -141,6 +164,22 @@ impl Backend {
             }
         }
     }
+}
+
+/// The first line of a password file (a container secret, say), without
+/// its line end.
+fn read_password_file(path: &std::path::Path) -> Result<String, AnyError> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read the database password file {}: {e}",
+            path.display()
+        )
+    })?;
+    let password = text.lines().next().unwrap_or_default().to_owned();
+    if password.is_empty() {
+        return Err(format!("the database password file {} is empty", path.display()).into());
+    }
+    Ok(password)
 }
 
 async fn run_serve(common: &CommonArgs, args: &ServeArgs) -> Result<(), AnyError> {

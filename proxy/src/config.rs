@@ -129,6 +129,10 @@ pub struct CommonArgs {
     /// string); without it the proxy runs its embedded cluster.
     #[arg(long, env = "COR4_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
+    /// File whose first line is the password for --database-url (e.g. a
+    /// container secret); overrides a password in the URL.
+    #[arg(long, env = "COR4_DATABASE_PASSWORD_FILE", global = true)]
+    pub database_password_file: Option<PathBuf>,
     /// Directory of the embedded cluster [default: ./cor4-data].
     #[arg(long, env = "COR4_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
@@ -180,7 +184,8 @@ pub struct ServeArgs {
     #[arg(long, env = "COR4_MAX_PENDING_LOGINS")]
     pub max_pending_logins: Option<usize>,
     /// Most connections from one address that have not logged in yet
-    /// [default: 16].
+    /// (behind a TCP balancer every client has its address: raise it)
+    /// [default: 64].
     #[arg(long, env = "COR4_MAX_PENDING_PER_ADDRESS")]
     pub max_pending_per_address: Option<usize>,
     /// Bytes all sessions together may hold for packets over 1 MiB in
@@ -235,6 +240,7 @@ pub enum DuplicateLogin {
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
 pub struct FileConfig {
     database_url: Option<String>,
+    database_password_file: Option<PathBuf>,
     data_dir: Option<PathBuf>,
     pg_bindir: Option<PathBuf>,
     log_format: Option<LogFormat>,
@@ -260,8 +266,13 @@ pub struct FileConfig {
 /// Where the proxy's PostgreSQL is.
 #[derive(Debug, Clone)]
 pub enum Database {
-    /// An existing server.
-    Url(String),
+    /// An existing server (or several: a libpq multi-host URL).
+    Url {
+        /// The libpq URL or `key=value` string.
+        url: String,
+        /// Where the password is, when not in the URL.
+        password_file: Option<PathBuf>,
+    },
     /// The embedded cluster in this directory.
     Embedded {
         /// The data directory.
@@ -382,7 +393,13 @@ impl Config {
             None => FileConfig::default(),
         };
         let database = match common.database_url.clone().or(file.database_url) {
-            Some(url) => Database::Url(url),
+            Some(url) => Database::Url {
+                url,
+                password_file: common
+                    .database_password_file
+                    .clone()
+                    .or(file.database_password_file),
+            },
             None => Database::Embedded {
                 data_dir: common
                     .data_dir
@@ -454,7 +471,7 @@ impl Config {
         let max_pending_per_address = serve
             .max_pending_per_address
             .or(file.max_pending_per_address)
-            .unwrap_or(16);
+            .unwrap_or(64);
         check(
             "max-pending-per-address",
             "1..=100000",
@@ -477,7 +494,7 @@ impl Config {
             Some(s) => Some(PathBuf::from(s)),
             None => match &database {
                 Database::Embedded { data_dir, .. } => Some(data_dir.join("audit.log")),
-                Database::Url(_) => None,
+                Database::Url { .. } => None,
             },
         };
         let listen = serve

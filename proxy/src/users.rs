@@ -32,7 +32,9 @@ use std::sync::Arc;
 use cor4_protocol::crypto::{KsfParams, PakeError, PasswordKey, ServerKeys, Verifier};
 use tokio::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard, Semaphore};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, Config, NoTls, Row};
+use tokio_postgres::{Client, Row};
+
+use crate::pgwire::PgConfig as Config;
 
 pub use cidr::{Cidr, CidrError};
 pub use live::{ControlRow, PROXY_STALE_SECONDS};
@@ -213,13 +215,20 @@ impl UserStore {
     ///
     /// The admin role must be a superuser, or have CREATEROLE and own the
     /// database (see `docs/security.md`).
-    pub async fn open(admin: &Config) -> Result<UserStore, UserError> {
-        Self::open_config(admin.clone()).await
+    ///
+    /// `admin` is a [`PgConfig`](crate::pgwire::PgConfig) (TLS, several
+    /// hosts) or a plain `tokio_postgres::Config`.
+    pub async fn open(admin: impl Into<Config>) -> Result<UserStore, UserError> {
+        Self::open_config(admin.into()).await
     }
 
     /// Like [`open`](Self::open), but in `database`, which is created (owned
     /// by the admin role) if missing.
-    pub async fn open_database(admin: &Config, database: &str) -> Result<UserStore, UserError> {
+    pub async fn open_database(
+        admin: impl Into<Config>,
+        database: &str,
+    ) -> Result<UserStore, UserError> {
+        let admin = &admin.into();
         validate_database_name(database)?;
         if admin.get_dbname() != Some(database) {
             create_database(admin, database).await?;
@@ -683,7 +692,7 @@ async fn lock_catalog(tx: &tokio_postgres::Transaction<'_>) -> Result<(), UserEr
 /// Connects, spawns the connection task, and pins `search_path` so no
 /// object a user creates can shadow what the admin connection calls.
 async fn connect(config: &Config) -> Result<Client, UserError> {
-    let (client, connection) = config.connect(NoTls).await?;
+    let (client, connection) = config.connect_client().await?;
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::warn!(%error, "user-store connection ended");

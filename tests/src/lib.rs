@@ -14,10 +14,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cluster;
 mod embedded;
+mod haproxy;
 mod proxy;
 mod recorder;
+pub use cluster::{PgServer, free_port};
 pub use embedded::EmbeddedProxy;
+pub use haproxy::Haproxy;
 pub use proxy::{Proxy, binary};
 pub use recorder::{Recorder, Recording, units};
 
@@ -292,7 +296,7 @@ pub fn run_with_peak_rss(command: &mut Command) -> (std::process::ExitStatus, u6
 /// the read sees EOF, and the watchdog stops the cluster (SIGQUIT to the
 /// postmaster: `pg_ctl stop -m immediate`) and removes the directory.
 #[derive(Debug)]
-struct Watchdog {
+pub(crate) struct Watchdog {
     _child: Child,
     _pipe: ChildStdin,
 }
@@ -320,7 +324,7 @@ done
 "#;
 
 impl Watchdog {
-    fn spawn(dir: &Path) -> Result<Self, String> {
+    pub(crate) fn spawn(dir: &Path) -> Result<Self, String> {
         let mut child = Command::new("/bin/sh")
             .arg("-c")
             .arg(WATCHDOG_SCRIPT)
@@ -347,7 +351,7 @@ impl Watchdog {
 }
 
 /// Creates `<temp>/cor4-test-<pid>-<n>`, a name no other process uses.
-fn fresh_temp_dir() -> Result<PathBuf, String> {
+pub(crate) fn fresh_temp_dir() -> Result<PathBuf, String> {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| elapsed.subsec_nanos())

@@ -27,6 +27,15 @@ pub fn binary(name: &str) -> PathBuf {
         build
             .args(["build", "-p", "cor4-proxy", "-p", "cor4-cli", "--bins"])
             .current_dir(env!("CARGO_MANIFEST_DIR"));
+        // Cargo runs tests with the test crate's CARGO_MANIFEST_DIR,
+        // CARGO_PKG_* and so on set. ring's build script watches those
+        // (rerun-if-env-changed), so passing them on would rebuild ring,
+        // rustls and the proxy here and again at the next `cargo test`.
+        for (key, _) in std::env::vars_os() {
+            if key.to_str().is_some_and(is_per_crate_cargo_var) {
+                build.env_remove(key);
+            }
+        }
         if release {
             build.arg("--release");
         }
@@ -34,6 +43,23 @@ pub fn binary(name: &str) -> PathBuf {
         assert!(status.success(), "building the binaries failed");
     });
     dir.join(name)
+}
+
+/// The variables Cargo sets for one crate's build script or test, as
+/// opposed to the CARGO_HOME, CARGO_TARGET_DIR, … that configure Cargo.
+fn is_per_crate_cargo_var(key: &str) -> bool {
+    const EXACT: [&str; 9] = [
+        "CARGO_MANIFEST_DIR",
+        "CARGO_MANIFEST_PATH",
+        "CARGO_MANIFEST_LINKS",
+        "CARGO_CRATE_NAME",
+        "CARGO_BIN_NAME",
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+        "OUT_DIR",
+    ];
+    EXACT.contains(&key) || key.starts_with("CARGO_PKG_") || key.starts_with("CARGO_BIN_EXE_")
 }
 
 /// A running `cor4-proxy serve`, stopped (SIGTERM) on drop.
@@ -184,6 +210,13 @@ impl Proxy {
             .unwrap_or_default();
         lines.extend(self.stderr_lines.try_iter());
         lines
+    }
+
+    /// Kills the process (SIGKILL), as a crash or an OOM kill would, and
+    /// waits for it.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Sends SIGTERM and waits for the process to exit.

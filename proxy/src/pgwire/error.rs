@@ -5,6 +5,7 @@ use std::io;
 use std::time::Duration;
 
 use super::message::DbError;
+use super::tls::TlsError;
 
 /// Everything that can go wrong while talking to PostgreSQL.
 ///
@@ -63,6 +64,22 @@ pub enum PgError {
     /// sent and the connection is still usable.
     #[error("the query text is too large to send to PostgreSQL")]
     QueryTooLarge,
+    /// TLS with PostgreSQL failed; the variant says why (unknown CA, name
+    /// mismatch, no TLS on the server, …).
+    #[error("TLS with PostgreSQL failed: {0}")]
+    Tls(#[from] TlsError),
+    /// The server does not have the session attributes
+    /// `target_session_attrs` asks for (e.g. a hot standby when read-write
+    /// is wanted).
+    #[error("the server does not accept {wanted} sessions (target_session_attrs)")]
+    SessionAttrs {
+        /// What was asked for: `read-write` or `read-only`.
+        wanted: &'static str,
+    },
+    /// Every host of a multi-host config failed; each with its reason, in
+    /// the order tried.
+    #[error("no PostgreSQL host accepted the session: {}", describe_failures(.0))]
+    NoHost(Vec<HostFailure>),
     /// The caller used the connection out of order, e.g. sent a query while
     /// the previous one still had events to read; the connection is unchanged.
     #[error("PostgreSQL connection used out of order: {0}")]
@@ -83,10 +100,12 @@ impl PgError {
         matches!(self, PgError::Closed)
     }
 
-    /// The server's error, if PostgreSQL sent one.
+    /// The server's error, if PostgreSQL sent one (for [`PgError::NoHost`],
+    /// the first host's that did).
     pub fn as_db_error(&self) -> Option<&DbError> {
         match self {
             PgError::Db(e) | PgError::Auth(AuthError::Rejected(e)) => Some(e),
+            PgError::NoHost(failures) => failures.iter().find_map(|f| f.error.as_db_error()),
             _ => None,
         }
     }
@@ -107,6 +126,39 @@ impl From<io::Error> for PgError {
             _ => PgError::Io(e),
         }
     }
+}
+
+/// One host's failure in [`PgError::NoHost`].
+#[derive(Debug)]
+pub struct HostFailure {
+    /// `host:port`, or the socket's path.
+    pub host: String,
+    /// Why that host did not do.
+    pub error: PgError,
+}
+
+fn describe_failures(failures: &[HostFailure]) -> String {
+    failures
+        .iter()
+        .map(|f| format!("{}: {}", f.host, full_message(&f.error)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// An error's message followed by those of its sources that it does not
+/// already include.
+fn full_message(e: &dyn std::error::Error) -> String {
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
 
 /// Why logging in to PostgreSQL failed.

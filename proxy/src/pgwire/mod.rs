@@ -45,6 +45,7 @@
 //! # }
 //! ```
 
+mod conninfo;
 mod error;
 mod extended;
 pub(crate) mod message;
@@ -52,6 +53,7 @@ mod socket;
 mod startup;
 #[cfg(test)]
 pub(crate) mod tests;
+mod tls;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -69,10 +71,12 @@ use postgres_protocol::message::backend::Message;
 use postgres_protocol::message::frontend;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-pub use error::{AuthError, PgError};
+pub use conninfo::{ConnInfoError, PgConfig, SslMode, TlsKeys, split_tls_keys};
+pub use error::{AuthError, HostFailure, PgError};
 pub use extended::{Param, Statement};
 pub use message::{Column, CopyStart, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
 pub use socket::CancelToken;
+pub use tls::{ClientConnection, TlsConnector, TlsError, TlsSetupError};
 
 use socket::{Socket, Target};
 
@@ -124,6 +128,7 @@ pub struct PgConn {
     status: TransactionStatus,
     phase: Phase,
     target: Target,
+    tls: TlsConnector,
     connect_timeout: Duration,
     /// Where a message over [`SMALL_PACKET`] gets its memory from; none:
     /// unbounded (the user store's own connections).
@@ -145,26 +150,30 @@ impl fmt::Debug for PgConn {
 }
 
 impl PgConn {
-    /// Connects and logs in to the first host of `config`.
+    /// Connects and logs in to the first host of `config` that accepts the
+    /// session (libpq's rules: hosts in order, or shuffled with
+    /// `load_balance_hosts=random`; `target_session_attrs=read-write` skips
+    /// read-only servers such as hot standbys).
     ///
-    /// Uses the config's host, port, user, password, dbname,
+    /// `config` is a [`PgConfig`] (TLS as its `sslmode` says) or a
+    /// `tokio_postgres::Config` (its own `sslmode`, no certificate checks).
+    /// Uses the config's hosts, ports, user, password, dbname,
     /// application_name and options; the startup parameters also set
     /// `client_encoding=UTF8` and `DateStyle=ISO, MDY`, then `extra` (which
     /// overrides any of them). Supports trust, cleartext, MD5 and
-    /// SCRAM-SHA-256 authentication, without TLS. The whole of connecting and
-    /// logging in is bounded by the config's connect timeout, or
-    /// [`DEFAULT_CONNECT_TIMEOUT`].
+    /// SCRAM-SHA-256 authentication (without channel binding). Connecting to
+    /// and logging in at each host is bounded by the config's connect
+    /// timeout, or [`DEFAULT_CONNECT_TIMEOUT`].
     pub async fn connect(
-        config: &tokio_postgres::Config,
+        config: impl Into<PgConfig>,
         extra: &[(&str, &str)],
     ) -> Result<PgConn, PgError> {
+        let config = config.into();
         let timeout = config
             .get_connect_timeout()
             .copied()
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
-        tokio::time::timeout(timeout, startup::connect(config, extra, timeout))
-            .await
-            .map_err(|_| PgError::Timeout(timeout))?
+        startup::connect(&config, extra, timeout).await
     }
 
     /// The latest value PostgreSQL reported for a parameter such as
@@ -213,6 +222,7 @@ impl PgConn {
     pub fn cancel_token(&self) -> CancelToken {
         CancelToken {
             target: self.target.clone(),
+            tls: self.tls.clone(),
             process_id: self.process_id,
             secret_key: self.secret_key,
             timeout: self.connect_timeout,

@@ -1,4 +1,5 @@
-//! Connection start-up: the StartupMessage, authentication (trust,
+//! Connection start-up: the hosts in turn (libpq's multi-host rules and
+//! `target_session_attrs`), TLS, the StartupMessage, authentication (trust,
 //! cleartext, MD5, SCRAM-SHA-256) and the parameters and key data that
 //! precede the first ReadyForQuery.
 
@@ -11,32 +12,70 @@ use postgres_protocol::authentication::md5_hash;
 use postgres_protocol::authentication::sasl::{self, ChannelBinding, ScramSha256};
 use postgres_protocol::message::backend::{AuthenticationSaslBody, Message};
 use postgres_protocol::message::frontend;
-use tokio_postgres::config::{ChannelBinding as ConfigChannelBinding, Config, SslMode};
+use rand::seq::SliceRandom;
+use tokio_postgres::config::{
+    ChannelBinding as ConfigChannelBinding, LoadBalanceHosts, TargetSessionAttrs,
+};
 
-use super::error::{AuthError, PgError};
-use super::message::{DbError, TransactionStatus};
+use super::conninfo::PgConfig;
+use super::error::{AuthError, HostFailure, PgError};
+use super::message::{DbError, Event, TransactionStatus};
 use super::socket::Target;
 use super::{PgConn, Phase, READ_CHUNK};
 
-/// Opens the socket, logs in and waits for the first ReadyForQuery.
+/// Tries the hosts of `config` in turn (in order, or shuffled with
+/// `load_balance_hosts=random`), each within `connect_timeout`, until one
+/// gives a session that `target_session_attrs` accepts.
 pub(super) async fn connect(
-    config: &Config,
+    config: &PgConfig,
     extra: &[(&str, &str)],
     connect_timeout: Duration,
 ) -> Result<PgConn, PgError> {
-    if matches!(config.get_ssl_mode(), SslMode::Require) {
-        return Err(PgError::Config(
-            "sslmode=require, but this frontend has no TLS",
-        ));
-    }
     if matches!(config.get_channel_binding(), ConfigChannelBinding::Require) {
         return Err(PgError::Config(
-            "channel_binding=require, but this frontend has no TLS",
+            "channel_binding=require, but this frontend does no channel binding",
         ));
     }
+    let mut targets = Target::all(config)?;
+    if config.get_load_balance_hosts() == LoadBalanceHosts::Random {
+        targets.shuffle(&mut rand::rng());
+    }
+    let mut failures = Vec::new();
+    for target in targets {
+        let attempt = async {
+            let conn = connect_host(config, extra, target.clone(), connect_timeout).await?;
+            check_session_attrs(conn, config.get_target_session_attrs()).await
+        };
+        let result = tokio::time::timeout(connect_timeout, attempt)
+            .await
+            .unwrap_or(Err(PgError::Timeout(connect_timeout)));
+        match result {
+            Ok(conn) => return Ok(conn),
+            Err(error) => {
+                tracing::debug!(host = %target, %error, "PostgreSQL host not usable");
+                failures.push(HostFailure {
+                    host: target.to_string(),
+                    error,
+                });
+            }
+        }
+    }
+    match failures.len() {
+        // One host: its own error, as before multi-host.
+        1 => Err(failures.remove(0).error),
+        _ => Err(PgError::NoHost(failures)),
+    }
+}
+
+/// Connects to one host and logs in.
+async fn connect_host(
+    config: &PgConfig,
+    extra: &[(&str, &str)],
+    target: Target,
+    connect_timeout: Duration,
+) -> Result<PgConn, PgError> {
     let user = config.get_user().ok_or(PgError::Config("no user name"))?;
-    let target = Target::from_config(config)?;
-    let socket = target.connect().await?;
+    let socket = target.connect(config.tls()).await?;
     let mut conn = PgConn {
         socket,
         read_buf: BytesMut::with_capacity(READ_CHUNK),
@@ -47,6 +86,7 @@ pub(super) async fn connect(
         status: TransactionStatus::Idle,
         phase: Phase::Broken,
         target,
+        tls: config.tls().clone(),
         connect_timeout,
         budget: None,
         large: None,
@@ -103,6 +143,59 @@ pub(super) async fn connect(
     }
 }
 
+/// Keeps `conn` when its session has the attributes asked for, as libpq
+/// decides: from the `default_transaction_read_only` and `in_hot_standby`
+/// parameters PostgreSQL 14 and later report, else from
+/// `SHOW transaction_read_only`.
+async fn check_session_attrs(
+    mut conn: PgConn,
+    wanted: TargetSessionAttrs,
+) -> Result<PgConn, PgError> {
+    let want_writable = match wanted {
+        TargetSessionAttrs::ReadWrite => true,
+        TargetSessionAttrs::ReadOnly => false,
+        _ => return Ok(conn),
+    };
+    let reported = match (
+        conn.parameter("default_transaction_read_only"),
+        conn.parameter("in_hot_standby"),
+    ) {
+        (Some(default_ro), Some(standby)) => Some(default_ro == "on" || standby == "on"),
+        _ => None,
+    };
+    let read_only = match reported {
+        Some(read_only) => read_only,
+        None => show_transaction_read_only(&mut conn).await?,
+    };
+    if read_only == want_writable {
+        let _ = conn.close().await;
+        return Err(PgError::SessionAttrs {
+            wanted: if want_writable {
+                "read-write"
+            } else {
+                "read-only"
+            },
+        });
+    }
+    Ok(conn)
+}
+
+async fn show_transaction_read_only(conn: &mut PgConn) -> Result<bool, PgError> {
+    conn.send_query("SHOW transaction_read_only").await?;
+    let mut read_only = None;
+    loop {
+        match conn.next_event().await? {
+            Event::DataRow(row) => read_only = Some(row.get(0) == Some(b"on".as_slice())),
+            Event::Error(e) => return Err(PgError::Db(e)),
+            Event::Ready(_) => break,
+            _ => {}
+        }
+    }
+    read_only.ok_or(PgError::Protocol(
+        "SHOW transaction_read_only returned no row",
+    ))
+}
+
 /// Answers authentication requests until AuthenticationOk.
 async fn authenticate(
     conn: &mut PgConn,
@@ -146,7 +239,7 @@ async fn authenticate(
     }
 }
 
-/// SCRAM-SHA-256 without channel binding (there is no TLS to bind to).
+/// SCRAM-SHA-256 without channel binding.
 async fn scram(
     conn: &mut PgConn,
     body: &AuthenticationSaslBody,

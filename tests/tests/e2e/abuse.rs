@@ -54,7 +54,7 @@ async fn silent_connections_do_not_keep_a_user_out() {
 async fn parallel_guesses_get_exactly_the_threshold_judged() {
     const GUESSES: usize = 64;
     const THRESHOLD: usize = 5;
-    let proxy = Proxy::start(&["--max-pending-per-address", "64"]);
+    let proxy = Proxy::start(&[]);
     let (user, password) = new_user("guess").await;
     let mut tasks = Vec::new();
     for i in 0..GUESSES {

@@ -20,7 +20,7 @@ impl Corpus {
         let (user, password) = new_user(prefix).await;
         let store = store().await;
         let record = store.lookup(&user).await.unwrap().expect("the new user");
-        let role = store.session_config(&record);
+        let role = store.session_config(&record).driver().clone();
         let proxy = Proxy::start(&[]);
         Corpus {
             proxy,

@@ -5,12 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod abuse;
+mod balancer;
 mod cli;
 mod copy;
 mod corpus;
 mod describe;
+mod dev_script;
 mod embedded;
 mod examples;
+mod failover;
 mod isolation;
 mod login;
 mod memory;
@@ -21,6 +24,7 @@ mod queries;
 mod sessions;
 mod shell;
 mod streaming;
+mod tls;
 mod types;
 mod upgrade;
 

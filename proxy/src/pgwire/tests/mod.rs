@@ -590,7 +590,8 @@ async fn killed_server_mid_result_reports_closed() {
 }
 
 /// A one-shot fake server: accepts one connection and sends `reply`
-/// after reading the startup message.
+/// after reading the startup message. It speaks no TLS, so the config
+/// says `sslmode=disable` (a real server would answer the SSLRequest "N").
 async fn fake_server(reply: &'static [u8]) -> tokio_postgres::Config {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let port = listener.local_addr().expect("addr").port();
@@ -608,6 +609,7 @@ async fn fake_server(reply: &'static [u8]) -> tokio_postgres::Config {
         .host("127.0.0.1")
         .port(port)
         .user("u")
+        .ssl_mode(tokio_postgres::config::SslMode::Disable)
         .connect_timeout(Duration::from_secs(2));
     config
 }

@@ -172,7 +172,7 @@ async fn main() {
         .await
         .expect("add user");
     let record = store.lookup(&user).await.unwrap().expect("the bench user");
-    let role = store.session_config(&record);
+    let role = store.session_config(&record).driver().clone();
     let proxy = Proxy::start(&[]);
     let addr = proxy.addr();
     let config = Config::new(&addr.ip().to_string(), addr.port(), &user, &password);
