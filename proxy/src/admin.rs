@@ -172,6 +172,7 @@ mod tests {
             login_at: 1000.0,
             state: "active".into(),
             query_seconds: Some(2.5),
+            query: Some("SELECT pg_sleep(5)".into()),
             queries: 3,
             rows: 10,
             bytes_in: 100,

@@ -44,6 +44,7 @@ impl UserStore {
         let logins: Vec<f64> = rows.iter().map(|r| r.login_at).collect();
         let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
         let running: Vec<Option<f64>> = rows.iter().map(|r| r.query_seconds).collect();
+        let texts: Vec<Option<&str>> = rows.iter().map(|r| r.query.as_deref()).collect();
         let count = |f: fn(&SessionRow) -> u64| -> Vec<i64> {
             rows.iter()
                 .map(|r| i64::try_from(f(r)).unwrap_or(i64::MAX))
@@ -73,19 +74,20 @@ impl UserStore {
         client
             .execute(
                 "INSERT INTO cor4.sessions AS s (id, proxy, user_name, client, login_at, state, \
-                     query_seconds, queries, rows, bytes_in, bytes_out, seen_at) \
+                     query_seconds, queries, rows, bytes_in, bytes_out, query, seen_at) \
                  SELECT t.id, $1, t.u, t.c, pg_catalog.to_timestamp(t.l), t.st, t.q, t.n, t.r, \
-                     t.bi, t.bo, now() \
+                     t.bi, t.bo, t.sql, now() \
                  FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], \
-                     $7::float8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[]) \
-                     AS t(id, u, c, l, st, q, n, r, bi, bo) \
+                     $7::float8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], \
+                     $12::text[]) \
+                     AS t(id, u, c, l, st, q, n, r, bi, bo, sql) \
                  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, \
                      query_seconds = EXCLUDED.query_seconds, queries = EXCLUDED.queries, \
                      rows = EXCLUDED.rows, bytes_in = EXCLUDED.bytes_in, \
-                     bytes_out = EXCLUDED.bytes_out, seen_at = now()",
+                     bytes_out = EXCLUDED.bytes_out, query = EXCLUDED.query, seen_at = now()",
                 &[
                     &instance, &ids, &users, &clients, &logins, &states, &running, &queries, &sent,
-                    &bytes_in, &bytes_out,
+                    &bytes_in, &bytes_out, &texts,
                 ],
             )
             .await?;
@@ -112,7 +114,7 @@ impl UserStore {
             .query(
                 "SELECT id, proxy, user_name, client, \
                      extract(epoch FROM login_at)::float8, state, query_seconds, \
-                     queries, rows, bytes_in, bytes_out \
+                     queries, rows, bytes_in, bytes_out, query \
                  FROM cor4.live_sessions ORDER BY login_at, id",
                 &[],
             )
@@ -134,6 +136,7 @@ impl UserStore {
                     rows: n(row, 8)?,
                     bytes_in: n(row, 9)?,
                     bytes_out: n(row, 10)?,
+                    query: row.try_get(11)?,
                 })
             })
             .collect()
