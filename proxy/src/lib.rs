@@ -22,6 +22,7 @@ pub mod pgwire;
 pub mod registry;
 pub mod relay;
 pub mod server;
+mod top;
 pub mod users;
 
 pub use app::run;

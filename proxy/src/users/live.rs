@@ -27,6 +27,18 @@ pub struct ControlRow {
 /// Heartbeats older than this mark a proxy as gone.
 pub const PROXY_STALE_SECONDS: f64 = 10.0;
 
+/// A proxy whose heartbeat is fresh, with the counters it last published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProxyStats {
+    /// Its instance name.
+    pub name: String,
+    /// When it last published, seconds since the epoch by the database's
+    /// clock (so rates never mix two machines' clocks).
+    pub seen_at: f64,
+    /// Its counters then.
+    pub stats: Stats,
+}
+
 impl UserStore {
     /// Replaces `instance`'s rows in `cor4.sessions` with `rows` and beats
     /// its heartbeat, with its counters `stats`.
@@ -137,6 +149,32 @@ impl UserStore {
                     bytes_in: n(row, 9)?,
                     bytes_out: n(row, 10)?,
                     query: row.try_get(11)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every proxy whose heartbeat is fresh, with its counters, by name.
+    pub async fn live_proxies(&self) -> Result<Vec<ProxyStats>, UserError> {
+        let client = self.read().await?;
+        let rows = client
+            .query(
+                "SELECT name, extract(epoch FROM seen_at)::float8, stats::text \
+                 FROM cor4.proxies WHERE seen_at > now() - make_interval(secs => $1) \
+                 ORDER BY name",
+                &[&PROXY_STALE_SECONDS],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let text: String = row.try_get(2)?;
+                Ok(ProxyStats {
+                    name: row.try_get(0)?,
+                    seen_at: row.try_get(1)?,
+                    // Unknown fields (a newer proxy) are ignored and missing
+                    // ones are zero; counters that do not parse at all count
+                    // as zeros rather than hiding every other proxy's.
+                    stats: serde_json::from_str(&text).unwrap_or_default(),
                 })
             })
             .collect()
