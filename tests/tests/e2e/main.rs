@@ -18,6 +18,7 @@ mod queries;
 mod sessions;
 mod shell;
 mod streaming;
+mod top;
 mod types;
 
 use std::sync::atomic::{AtomicU32, Ordering};
