@@ -70,7 +70,7 @@ pub fn table(rows: &[SessionRow], now: SystemTime) -> String {
 }
 
 /// `1h02m`, `3m05s`, `4.2s`.
-fn duration(seconds: f64) -> String {
+pub(crate) fn duration(seconds: f64) -> String {
     let whole = std::time::Duration::try_from_secs_f64(seconds).map_or(0, |d| d.as_secs());
     if whole >= 3600 {
         format!("{}h{:02}m", whole / 3600, whole % 3600 / 60)
@@ -82,7 +82,7 @@ fn duration(seconds: f64) -> String {
 }
 
 /// `512B`, `1.5K`, `2.0M`.
-fn bytes(n: u64) -> String {
+pub(crate) fn bytes(n: u64) -> String {
     let n = n as f64;
     if n < 1024.0 {
         format!("{n}B")
@@ -172,6 +172,7 @@ mod tests {
             login_at: 1000.0,
             state: "active".into(),
             query_seconds: Some(2.5),
+            query: Some("SELECT pg_sleep(5)".into()),
             queries: 3,
             rows: 10,
             bytes_in: 100,

@@ -28,7 +28,11 @@ const EMBEDDED_DATABASE: &str = "cor4";
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let format = cli.common.log_format.unwrap_or(LogFormat::Human);
-    init_logging(format);
+    // `top` owns the terminal: log lines on stderr would tear its screen,
+    // and it shows what goes wrong in its status line instead.
+    if !matches!(cli.command, Some(Command::Top { .. })) {
+        init_logging(format);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -50,6 +54,9 @@ pub fn run() -> ExitCode {
                     Ok(())
                 })
                 .await
+            }
+            Some(Command::Top { interval, user }) => {
+                run_top(&cli.common, crate::top::Options { interval, user }).await
             }
             Some(Command::Kill { id, user }) => {
                 with_store(&cli.common, |store| async move {
@@ -142,11 +149,19 @@ impl Backend {
     /// The user store: in the URL's database, or in the embedded cluster's
     /// own `cor4` database.
     async fn open_store(&self, config: &Config) -> Result<UserStore, AnyError> {
-        let store = match self.cluster {
-            Some(_) => UserStore::open_database(&self.admin, EMBEDDED_DATABASE).await?,
-            None => UserStore::open(&self.admin).await?,
-        };
+        let store = open_store_at(&self.admin, self.cluster.is_some()).await?;
         Ok(store.with_ksf(config.kdf)?)
+    }
+
+    /// Opens the user store each time it is called (`top` retries until
+    /// the database answers).
+    fn store_opener(&self) -> crate::top::OpenStore {
+        let admin = self.admin.clone();
+        let embedded = self.cluster.is_some();
+        Box::new(move || {
+            let admin = admin.clone();
+            Box::pin(async move { Ok(open_store_at(&admin, embedded).await?) })
+        })
     }
 
     /// Stops the embedded cluster if `always` or if this process started it.
@@ -180,6 +195,26 @@ fn read_password_file(path: &std::path::Path) -> Result<String, AnyError> {
         return Err(format!("the database password file {} is empty", path.display()).into());
     }
     Ok(password)
+}
+
+/// The user store in the embedded cluster's own database, or in the
+/// database of `admin`.
+async fn open_store_at(admin: &PgConfig, embedded: bool) -> Result<UserStore, UserError> {
+    if embedded {
+        UserStore::open_database(admin, EMBEDDED_DATABASE).await
+    } else {
+        UserStore::open(admin).await
+    }
+}
+
+/// `cor4-proxy top`, on the embedded cluster (started for the while if it
+/// was not running) or the URL's database.
+async fn run_top(common: &CommonArgs, options: crate::top::Options) -> Result<(), AnyError> {
+    let config = Config::resolve(common, &ServeArgs::default())?;
+    let backend = Backend::start(&config.database).await?;
+    let result = crate::top::run(backend.store_opener(), options).await;
+    backend.stop(false).await;
+    result
 }
 
 async fn run_serve(common: &CommonArgs, args: &ServeArgs) -> Result<(), AnyError> {

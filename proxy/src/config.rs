@@ -62,6 +62,29 @@ pub enum Command {
         #[arg(long)]
         user: Option<String>,
     },
+    /// A live view of every proxy on the database and its sessions:
+    /// logins, queries, rows, bytes and latency; sort, filter and end
+    /// sessions from the keyboard (`?` lists the keys).
+    Top {
+        /// Seconds between refreshes (0.1 to 3600).
+        #[arg(long, value_name = "SECONDS", default_value = "1", value_parser = parse_interval)]
+        interval: Duration,
+        /// Show only the sessions of user NAME (`/` filters by any text).
+        #[arg(long, value_name = "NAME")]
+        user: Option<String>,
+    },
+}
+
+/// `top --interval`: seconds, fractions allowed, within 0.1..=3600.
+fn parse_interval(text: &str) -> Result<Duration, String> {
+    let seconds: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number of seconds"))?;
+    if !(0.1..=3600.0).contains(&seconds) {
+        return Err(format!("{seconds} s is outside 0.1..=3600 seconds"));
+    }
+    Duration::try_from_secs_f64(seconds).map_err(|e| e.to_string())
 }
 
 /// `cor4-proxy user …`.
@@ -588,6 +611,30 @@ mod tests {
         assert_eq!(c.max_sessions, 7);
         assert_eq!(c.listen.port(), 9999);
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn top_takes_an_interval_in_seconds() {
+        let cli = Cli::try_parse_from(["cor4-proxy", "top", "--interval", "0.5", "--user", "al"])
+            .unwrap();
+        match cli.command {
+            Some(Command::Top { interval, user }) => {
+                assert_eq!(interval, Duration::from_millis(500));
+                assert_eq!(user.as_deref(), Some("al"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let default = Cli::try_parse_from(["cor4-proxy", "top"]).unwrap();
+        assert!(matches!(
+            default.command,
+            Some(Command::Top { interval, user: None }) if interval == Duration::from_secs(1)
+        ));
+        for bad in ["0", "-1", "nan", "soon", "7200"] {
+            assert!(
+                Cli::try_parse_from(["cor4-proxy", "top", "--interval", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod registry;
 pub mod relay;
 pub mod server;
 pub mod supervisor;
+mod top;
 pub mod users;
 
 pub use app::run;

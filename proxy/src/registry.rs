@@ -93,6 +93,10 @@ pub struct LiveSession {
     state: AtomicU8,
     /// When the running request started, µs since the epoch; 0 when none.
     query_started_us: AtomicU64,
+    /// The SQL of the running request, or of the last one when idle (at
+    /// most [`QUERY_TEXT_LIMIT`] bytes; empty before the first); written
+    /// once per request, into the same buffer.
+    query_text: Mutex<String>,
     /// Requests run.
     pub queries: AtomicU64,
     /// Rows sent.
@@ -104,6 +108,23 @@ pub struct LiveSession {
     end: Mutex<Option<EndRequest>>,
     ended: Notify,
     metrics: Arc<Metrics>,
+}
+
+/// The most of a request's SQL that the live session list keeps, in bytes
+/// (PostgreSQL's default `track_activity_query_size`).
+pub const QUERY_TEXT_LIMIT: usize = 1024;
+
+/// The longest prefix of `text` of at most `limit` bytes that ends on a
+/// character boundary.
+fn truncate(text: &str, limit: usize) -> &str {
+    if text.len() <= limit {
+        return text;
+    }
+    let mut end = limit;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 fn now_us() -> u64 {
@@ -121,6 +142,7 @@ impl LiveSession {
             started: SystemTime::now(),
             state: AtomicU8::new(SessionState::Idle.as_u8()),
             query_started_us: AtomicU64::new(0),
+            query_text: Mutex::new(String::new()),
             queries: AtomicU64::new(0),
             rows: AtomicU64::new(0),
             bytes_in: AtomicU64::new(0),
@@ -134,6 +156,15 @@ impl LiveSession {
     /// The session's state now.
     pub fn state(&self) -> SessionState {
         SessionState::from_u8(self.state.load(Ordering::Relaxed))
+    }
+
+    /// The SQL of the request starting now (a CLOSE has none, and leaves
+    /// the last one shown).
+    pub fn set_query(&self, sql: &str) {
+        if let Ok(mut text) = self.query_text.lock() {
+            text.clear();
+            text.push_str(truncate(sql, QUERY_TEXT_LIMIT));
+        }
     }
 
     /// A request started.
@@ -177,6 +208,12 @@ impl LiveSession {
     /// Counts an ERROR sent to the client.
     pub fn error_sent(&self, code: i32) {
         self.metrics.error(code);
+    }
+
+    /// The running request's SQL, or the last one's when idle.
+    pub fn query_text(&self) -> Option<String> {
+        let text = self.query_text.lock().ok()?;
+        (!text.is_empty()).then(|| text.clone())
     }
 
     /// Seconds the running request has taken so far.
@@ -227,6 +264,9 @@ pub struct SessionRow {
     pub state: String,
     /// Seconds the running request has taken, when one runs.
     pub query_seconds: Option<f64>,
+    /// The running request's SQL, or the last one's when idle (cut to
+    /// [`QUERY_TEXT_LIMIT`] bytes); none before the first.
+    pub query: Option<String>,
     /// Requests run.
     pub queries: u64,
     /// Rows sent.
@@ -360,6 +400,7 @@ impl Registry {
                     .map_or(0.0, |d| d.as_secs_f64()),
                 state: s.state().name().to_owned(),
                 query_seconds: s.query_seconds(),
+                query: s.query_text(),
                 queries: s.queries.load(Ordering::Relaxed),
                 rows: s.rows.load(Ordering::Relaxed),
                 bytes_in: s.bytes_in.load(Ordering::Relaxed),
@@ -413,6 +454,8 @@ mod tests {
     fn states_and_counters_show_in_the_snapshot() {
         let registry = Registry::new("p1");
         let s = registry.register("alice", peer());
+        assert_eq!(registry.snapshot()[0].query, None);
+        s.set_query("SELECT 1");
         s.request_started();
         s.add_rows(3);
         let row = &registry.snapshot()[0];
@@ -420,10 +463,31 @@ mod tests {
             (row.state.as_str(), row.queries, row.rows),
             ("active", 1, 3)
         );
+        assert_eq!(row.query.as_deref(), Some("SELECT 1"));
         assert!(row.query_seconds.is_some());
         s.request_ended(SessionState::InTransaction);
         let row = &registry.snapshot()[0];
         assert_eq!(row.state, "idle in transaction");
         assert_eq!(row.query_seconds, None);
+        assert_eq!(
+            row.query.as_deref(),
+            Some("SELECT 1"),
+            "the last query stays"
+        );
+        s.request_started();
+        assert_eq!(registry.snapshot()[0].query.as_deref(), Some("SELECT 1"));
+    }
+
+    #[test]
+    fn long_query_text_is_cut_on_a_character_boundary() {
+        let registry = Registry::new("p1");
+        let s = registry.register("alice", peer());
+        let long = format!("SELECT '{}'", "é".repeat(QUERY_TEXT_LIMIT));
+        s.set_query(&long);
+        let kept = registry.snapshot()[0].query.clone().unwrap_or_default();
+        assert!(kept.len() <= QUERY_TEXT_LIMIT && kept.len() >= QUERY_TEXT_LIMIT - 1);
+        assert!(long.starts_with(&kept));
+        assert_eq!(truncate("abc", 2), "ab");
+        assert_eq!(truncate("é", 1), "");
     }
 }

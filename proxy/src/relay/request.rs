@@ -47,8 +47,8 @@ pub(super) struct SessionState {
 /// A statement PREPARE created.
 #[derive(Debug, Clone)]
 struct PreparedStatement {
-    /// Kept so a statement can be prepared again on another backend.
-    #[allow(dead_code)]
+    /// Shown as an EXECUTE's query in the live session list; kept so a
+    /// statement can be prepared again on another backend.
     sql: String,
     #[allow(dead_code)]
     types: Vec<u32>,
@@ -146,6 +146,7 @@ where
         }
         match request {
             Request::Query(sql) => {
+                self.ctx.live.set_query(&sql);
                 let sent = self.pg.send_query(&sql).await;
                 self.began(kind, sent)
             }
@@ -164,6 +165,7 @@ where
                     sql: &q.sql,
                     types: &types,
                 };
+                self.ctx.live.set_query(&q.sql);
                 let sent = self.pg.send_execute(statement, &args).await;
                 self.began(kind, sent)
             }
@@ -173,6 +175,9 @@ where
                     .iter()
                     .map(|t| t.as_deref().map(str::as_bytes))
                     .collect();
+                if let Some(statement) = self.state.statements.get(&e.name) {
+                    self.ctx.live.set_query(&statement.sql);
+                }
                 let sent = self.pg.send_execute(Statement::Named(&e.name), &args).await;
                 self.began(kind, sent)
             }
@@ -186,6 +191,7 @@ where
             }
             Request::Prepare(p) => {
                 let types: Vec<u32> = p.types.iter().map(|&t| convert::param_oid(t)).collect();
+                self.ctx.live.set_query(&p.sql);
                 let sent = self.pg.send_prepare(&p.name, &p.sql, &types).await;
                 self.began_with(
                     kind,
@@ -215,7 +221,8 @@ where
     }
 
     /// A request was sent to PostgreSQL (or could not be): its events now
-    /// run through [`on_event`](Self::on_event).
+    /// run through [`on_event`](Self::on_event). Its SQL was given to
+    /// `LiveSession::set_query` before it was sent.
     pub(super) fn began(&mut self, kind: u8, sent: Result<(), PgError>) -> Step {
         self.began_with(kind, Mode::Results, sent)
     }

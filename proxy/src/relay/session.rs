@@ -334,6 +334,7 @@ where
                     }
                     Some((&kind::QUERY, _)) if idle && self.state.may_query() => {
                         if let Some(sql) = borrowed_query(body) {
+                            self.ctx.live.set_query(sql);
                             let sent = self.pg.send_query(sql).await;
                             self.last_heard = Instant::now();
                             return self.began(kind::QUERY, sent).map(|()| true);

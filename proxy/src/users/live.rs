@@ -27,6 +27,18 @@ pub struct ControlRow {
 /// Heartbeats older than this mark a proxy as gone.
 pub const PROXY_STALE_SECONDS: f64 = 10.0;
 
+/// A proxy whose heartbeat is fresh, with the counters it last published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProxyStats {
+    /// Its instance name.
+    pub name: String,
+    /// When it last published, seconds since the epoch by the database's
+    /// clock (so rates never mix two machines' clocks).
+    pub seen_at: f64,
+    /// Its counters then.
+    pub stats: Stats,
+}
+
 impl UserStore {
     /// Replaces `instance`'s rows in `cor4.sessions` with `rows` and beats
     /// its heartbeat, with its counters `stats`.
@@ -44,6 +56,7 @@ impl UserStore {
         let logins: Vec<f64> = rows.iter().map(|r| r.login_at).collect();
         let states: Vec<&str> = rows.iter().map(|r| r.state.as_str()).collect();
         let running: Vec<Option<f64>> = rows.iter().map(|r| r.query_seconds).collect();
+        let texts: Vec<Option<&str>> = rows.iter().map(|r| r.query.as_deref()).collect();
         let count = |f: fn(&SessionRow) -> u64| -> Vec<i64> {
             rows.iter()
                 .map(|r| i64::try_from(f(r)).unwrap_or(i64::MAX))
@@ -73,19 +86,20 @@ impl UserStore {
         client
             .execute(
                 "INSERT INTO cor4.sessions AS s (id, proxy, user_name, client, login_at, state, \
-                     query_seconds, queries, rows, bytes_in, bytes_out, seen_at) \
+                     query_seconds, queries, rows, bytes_in, bytes_out, query, seen_at) \
                  SELECT t.id, $1, t.u, t.c, pg_catalog.to_timestamp(t.l), t.st, t.q, t.n, t.r, \
-                     t.bi, t.bo, now() \
+                     t.bi, t.bo, t.sql, now() \
                  FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], \
-                     $7::float8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[]) \
-                     AS t(id, u, c, l, st, q, n, r, bi, bo) \
+                     $7::float8[], $8::int8[], $9::int8[], $10::int8[], $11::int8[], \
+                     $12::text[]) \
+                     AS t(id, u, c, l, st, q, n, r, bi, bo, sql) \
                  ON CONFLICT (id) DO UPDATE SET state = EXCLUDED.state, \
                      query_seconds = EXCLUDED.query_seconds, queries = EXCLUDED.queries, \
                      rows = EXCLUDED.rows, bytes_in = EXCLUDED.bytes_in, \
-                     bytes_out = EXCLUDED.bytes_out, seen_at = now()",
+                     bytes_out = EXCLUDED.bytes_out, query = EXCLUDED.query, seen_at = now()",
                 &[
                     &instance, &ids, &users, &clients, &logins, &states, &running, &queries, &sent,
-                    &bytes_in, &bytes_out,
+                    &bytes_in, &bytes_out, &texts,
                 ],
             )
             .await?;
@@ -112,7 +126,7 @@ impl UserStore {
             .query(
                 "SELECT id, proxy, user_name, client, \
                      extract(epoch FROM login_at)::float8, state, query_seconds, \
-                     queries, rows, bytes_in, bytes_out \
+                     queries, rows, bytes_in, bytes_out, query \
                  FROM cor4.live_sessions ORDER BY login_at, id",
                 &[],
             )
@@ -134,6 +148,33 @@ impl UserStore {
                     rows: n(row, 8)?,
                     bytes_in: n(row, 9)?,
                     bytes_out: n(row, 10)?,
+                    query: row.try_get(11)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Every proxy whose heartbeat is fresh, with its counters, by name.
+    pub async fn live_proxies(&self) -> Result<Vec<ProxyStats>, UserError> {
+        let client = self.read().await?;
+        let rows = client
+            .query(
+                "SELECT name, extract(epoch FROM seen_at)::float8, stats::text \
+                 FROM cor4.proxies WHERE seen_at > now() - make_interval(secs => $1) \
+                 ORDER BY name",
+                &[&PROXY_STALE_SECONDS],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                let text: String = row.try_get(2)?;
+                Ok(ProxyStats {
+                    name: row.try_get(0)?,
+                    seen_at: row.try_get(1)?,
+                    // Unknown fields (a newer proxy) are ignored and missing
+                    // ones are zero; counters that do not parse at all count
+                    // as zeros rather than hiding every other proxy's.
+                    stats: serde_json::from_str(&text).unwrap_or_default(),
                 })
             })
             .collect()

@@ -118,6 +118,22 @@ END $$;
         description: "Cor4 v3: OPAQUE verifiers replace PBKDF2 secrets",
         sql: super::verifier::MIGRATION_SQL,
     },
+    Migration {
+        version: 4,
+        description: "the query text of live sessions, for `cor4-proxy top`",
+        sql: r#"
+-- What each session runs (or last ran), cut to 1 KiB by the proxy; readable
+-- by the same roles as before (the proxy's and --admin users', who see
+-- every query in pg_stat_activity already).
+ALTER TABLE cor4.sessions ADD COLUMN query text;
+CREATE OR REPLACE VIEW cor4.live_sessions AS
+    SELECT s.id, s.proxy, s.user_name, s.client, s.login_at, s.state, s.query_seconds,
+           s.queries, s.rows, s.bytes_in, s.bytes_out, s.query
+    FROM cor4.sessions s
+    JOIN cor4.proxies p ON p.name = s.proxy
+    WHERE p.seen_at > now() - interval '10 seconds';
+"#,
+    },
 ];
 
 /// The newest version this binary knows.

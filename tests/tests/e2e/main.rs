@@ -25,6 +25,7 @@ mod sessions;
 mod shell;
 mod streaming;
 mod tls;
+mod top;
 mod types;
 mod upgrade;
 
