@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 use tokio::sync::watch;
@@ -27,7 +28,7 @@ const EMBEDDED_DATABASE: &str = "cor4";
 /// Runs the program; the exit code is 0 on success, 1 on failure.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let format = cli.common.log_format.unwrap_or(LogFormat::Human);
+    let format = crate::config::log_format(&cli.common);
     // `top` owns the terminal: log lines on stderr would tear its screen,
     // and it shows what goes wrong in its status line instead.
     if !matches!(cli.command, Some(Command::Top { .. })) {
@@ -259,8 +260,42 @@ async fn create_first_admin(
     Ok(())
 }
 
+/// Opens the user store; an external database that cannot be reached is
+/// retried with backoff for `--connect-retry`, one line per attempt with
+/// the cause.
+async fn open_store_retrying(config: &Config, backend: &Backend) -> Result<UserStore, AnyError> {
+    let deadline = tokio::time::Instant::now() + config.connect_retry;
+    let mut wait = Duration::from_millis(500);
+    let mut attempt = 1u32;
+    loop {
+        match backend.open_store(config).await {
+            Ok(store) => return Ok(store),
+            Err(e)
+                if backend.cluster.is_none() && tokio::time::Instant::now() + wait < deadline =>
+            {
+                tracing::warn!(
+                    attempt,
+                    retry_in_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                    "cannot open the user store ({e}); retrying"
+                );
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+                attempt += 1;
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{e} (after {attempt} attempt{}; check --database-url, that PostgreSQL \
+                     runs and accepts this user, or raise --connect-retry)",
+                    if attempt == 1 { "" } else { "s" }
+                )
+                .into());
+            }
+        }
+    }
+}
+
 async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyError> {
-    let store = Arc::new(backend.open_store(config).await?);
+    let store = Arc::new(open_store_retrying(config, backend).await?);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| {

@@ -215,6 +215,10 @@ pub struct ServeArgs {
     /// flight; a session waits for its share [default: 134217728].
     #[arg(long, env = "COR4_MAX_BUFFERED")]
     pub max_buffered: Option<usize>,
+    /// Seconds to keep retrying an unreachable --database-url at start, one
+    /// log line per attempt [default: 60].
+    #[arg(long, env = "COR4_CONNECT_RETRY")]
+    pub connect_retry: Option<u64>,
     /// Argon2id passes for new passwords' verifiers [default: 3].
     #[arg(long, env = "COR4_KDF_ITERATIONS")]
     pub kdf_iterations: Option<u32>,
@@ -276,6 +280,7 @@ pub struct FileConfig {
     max_pending_logins: Option<usize>,
     max_pending_per_address: Option<usize>,
     max_buffered: Option<usize>,
+    connect_retry: Option<u64>,
     kdf_iterations: Option<u32>,
     kdf_memory: Option<u32>,
     shutdown_grace: Option<u64>,
@@ -330,6 +335,8 @@ pub struct Config {
     pub max_pending_per_address: usize,
     /// Bytes all sessions may hold for large packets in flight.
     pub max_buffered: usize,
+    /// How long an unreachable database is retried at start.
+    pub connect_retry: Duration,
     /// Argon2id cost of new passwords' verifiers.
     pub kdf: KsfParams,
     /// Shutdown grace period.
@@ -377,6 +384,19 @@ pub enum ConfigError {
         /// The value given.
         value: u64,
     },
+}
+
+/// The log format: the flag or environment, else the config file's
+/// `log_format` (read before logging starts; a broken file is reported
+/// later, by [`Config::resolve`]), else human.
+pub fn log_format(common: &CommonArgs) -> LogFormat {
+    common
+        .log_format
+        .or_else(|| {
+            let path = common.config.as_deref()?;
+            read_file(path).ok()?.log_format
+        })
+        .unwrap_or(LogFormat::Human)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -540,6 +560,9 @@ impl Config {
             max_pending_logins,
             max_pending_per_address,
             max_buffered,
+            connect_retry: Duration::from_secs(
+                serve.connect_retry.or(file.connect_retry).unwrap_or(60),
+            ),
             kdf,
             shutdown_grace: Duration::from_secs(
                 serve.shutdown_grace.or(file.shutdown_grace).unwrap_or(10),
@@ -651,5 +674,24 @@ mod tests {
             })
         ));
         assert!(toml::from_str::<FileConfig>("nonsense = 1").is_err());
+    }
+
+    #[test]
+    fn log_format_comes_from_the_file_unless_a_flag_says() {
+        let dir = std::env::temp_dir().join(format!("cor4-logfmt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("cor4.toml");
+        std::fs::write(&path, "log_format = \"json\"\n").expect("write config");
+        let mut common = CommonArgs {
+            config: Some(path.clone()),
+            ..CommonArgs::default()
+        };
+        assert_eq!(log_format(&common), LogFormat::Json);
+        common.log_format = Some(LogFormat::Human);
+        assert_eq!(log_format(&common), LogFormat::Human);
+        common.log_format = None;
+        common.config = None;
+        assert_eq!(log_format(&common), LogFormat::Human);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

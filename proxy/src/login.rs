@@ -222,14 +222,31 @@ pub(crate) async fn login(
                         refusal: Refusal::PasswordPredatesV3,
                     });
                 }
-                (Some(v), None) => match state.store.begin_attempt(&name).await {
-                    Ok(true) => (Account::Verifier(v), None),
-                    Ok(false) => (Account::Fake { ksf }, Some(Refusal::RateLimited)),
-                    Err(e) => return Err(store_failed(stream, e).await),
-                },
+                (Some(v), None) => (Account::Verifier(v), None),
                 (_, Some(refusal)) => (Account::Fake { ksf }, Some(refusal)),
             }
         }
+    };
+    // The attempt is counted before the verifier answers (an answer from
+    // it lets the client test its password), in the statement that also
+    // refuses it while a lockout runs. Every login runs that statement.
+    let judged = refusal.is_none();
+    let counted_name = if name.contains('\0') {
+        ""
+    } else {
+        name.as_str()
+    };
+    let (account, refusal) = match state.store.begin_attempt(counted_name, judged).await {
+        Ok(true) => (account, refusal),
+        Ok(false) if judged => {
+            let ksf = record
+                .as_ref()
+                .and_then(|u| u.verifier.as_ref())
+                .map_or(default_ksf, |v| v.ksf());
+            (Account::Fake { ksf }, Some(Refusal::RateLimited))
+        }
+        Ok(false) => (account, refusal),
+        Err(e) => return Err(store_failed(stream, e).await),
     };
     let (awaiting, response) = lookup
         .respond(state.store.server_keys(), account, state.config.max_record)

@@ -52,7 +52,7 @@ pub use policy::{
 #[non_exhaustive]
 pub enum UserError {
     /// PostgreSQL failed.
-    #[error("user store: {0}")]
+    #[error("user store: {}", describe_pg(.0))]
     Db(#[from] tokio_postgres::Error),
     /// The new password was refused by policy.
     #[error("password refused: {0}")]
@@ -345,7 +345,11 @@ impl UserStore {
     /// count ([`record_success`](Self::record_success)). Returns `false`
     /// when a lockout is running (the attempt is not judged and does not
     /// count) or the user does not exist.
-    pub async fn begin_attempt(&self, name: &str) -> Result<bool, UserError> {
+    ///
+    /// With `judged` false nothing changes, but the statement runs all the
+    /// same: every login costs the same round trip, so its timing does not
+    /// tell a user that exists from one that does not, or a locked one.
+    pub async fn begin_attempt(&self, name: &str, judged: bool) -> Result<bool, UserError> {
         let max = i32::try_from(self.lockout.max_failures).unwrap_or(i32::MAX);
         let base = self.lockout.base_lockout.as_secs_f64();
         let cap = self.lockout.max_lockout.as_secs_f64();
@@ -361,9 +365,9 @@ impl UserStore {
                                        least(failed_attempts + 1 - $2, 30)::float8),
                                    $4::float8))
                          ELSE locked_until END
-                 WHERE name = $1 AND (locked_until IS NULL OR locked_until <= now())
+                 WHERE name = $1 AND $5 AND (locked_until IS NULL OR locked_until <= now())
                  RETURNING 1",
-                &[&name, &max, &base, &cap],
+                &[&name, &max, &base, &cap, &judged],
             )
             .await?;
         Ok(row.is_some())
@@ -788,4 +792,23 @@ fn unique_violation(e: tokio_postgres::Error, instead: UserError) -> UserError {
     } else {
         e.into()
     }
+}
+
+/// A PostgreSQL error with its cause: the SQLSTATE and PostgreSQL's message
+/// for a server error, the whole chain (refused, timed out, …) otherwise.
+pub fn describe_pg(e: &tokio_postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        let more = cause.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = cause.source();
+    }
+    text
 }

@@ -31,6 +31,8 @@ use crate::users::UserError;
 /// COPY TO STDOUT data is gathered into COPY_DATA packets of about this
 /// size (PostgreSQL sends one message per row).
 const COPY_CHUNK: usize = 32 * 1024;
+/// PostgreSQL's `query_canceled`, what a cancelled statement fails with.
+const SHUTDOWN_CANCEL_SQLSTATE: &str = "57014";
 
 /// What a session remembers between requests.
 #[derive(Debug)]
@@ -309,7 +311,18 @@ where
                 run.result = None;
                 run.failed = true;
                 let all = self.state.has(option::ERROR_FIELDS);
-                self.queue(&convert::sql_error(run.kind, &e, all))?;
+                let mut packet = convert::sql_error(run.kind, &e, all);
+                if let Packet::Error(error) = &mut packet {
+                    if self.cancelled_for_shutdown() && e.code == SHUTDOWN_CANCEL_SQLSTATE {
+                        // PostgreSQL says "canceling statement due to user
+                        // request": the user did not ask; the server stops.
+                        error.code = ErrorCode::ServerShutdown.as_i32();
+                        error.message =
+                            "the server is shutting down; the running statement was cancelled"
+                                .to_owned();
+                    }
+                }
+                self.queue(&packet)?;
             }
             Event::ParameterDescription(oids) => {
                 if let Mode::Describe { params, .. } = &mut run.mode {

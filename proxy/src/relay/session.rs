@@ -301,6 +301,12 @@ where
         }
     }
 
+    /// Whether the running statement was cancelled because the server is
+    /// shutting down (its error then says so, as ERROR 32).
+    pub(super) fn cancelled_for_shutdown(&self) -> bool {
+        self.clock.hard_stop.is_some()
+    }
+
     /// Bytes waiting to go to the client, sealed or not.
     fn outbound_len(&self) -> usize {
         self.out.sealed().len() + usize::from(self.out.has_unsealed())

@@ -915,17 +915,20 @@ async fn shutdown_cancels_a_query_after_the_grace() {
     let pid = c.pid;
     c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
-    let start = Instant::now();
     c.shutdown.send(true).expect("session listening");
-    let shown: Vec<String> = c.until_ready().await.iter().map(show).collect();
-    assert_eq!(shown[shown.len() - 2..], ["ERROR 20 57014", "READY I"]);
+    let replies = c.until_ready().await;
+    let shown: Vec<String> = replies.iter().map(show).collect();
+    // The cancelled statement says the server is shutting down, not that
+    // the user asked (PostgreSQL's 57014 stays in the sqlstate field).
+    assert_eq!(shown[shown.len() - 2..], ["ERROR 32 57014", "READY I"]);
+    assert!(
+        error(&replies[replies.len() - 2])
+            .message
+            .contains("shutting down"),
+        "{shown:?}"
+    );
     let reply = c.recv().await.expect("an ERROR");
     assert_eq!(error(&reply).code, ErrorCode::ServerShutdown.as_i32());
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        start.elapsed()
-    );
     assert_eq!(c.ended().await.end, SessionEnd::Shutdown);
     assert_backend_gone_within(pid, Duration::from_secs(2)).await;
 }

@@ -322,13 +322,13 @@ async fn failed_logins_lock_then_back_off() {
         .await
         .unwrap();
     // Each judged attempt counts in advance; the third starts the lockout.
-    assert!(store.begin_attempt("carol").await.unwrap());
-    assert!(store.begin_attempt("carol").await.unwrap());
+    assert!(store.begin_attempt("carol", true).await.unwrap());
+    assert!(store.begin_attempt("carol", true).await.unwrap());
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 2);
     assert!(!carol.is_rate_limited());
 
-    assert!(store.begin_attempt("carol").await.unwrap());
+    assert!(store.begin_attempt("carol", true).await.unwrap());
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert!(carol.is_rate_limited());
     assert_eq!(carol.failed_attempts, 3);
@@ -344,7 +344,7 @@ async fn failed_logins_lock_then_back_off() {
 
     // During the lockout an attempt is not judged, not counted, and does
     // not extend it.
-    assert!(!store.begin_attempt("carol").await.unwrap());
+    assert!(!store.begin_attempt("carol", true).await.unwrap());
     let again = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(again.failed_attempts, 3);
     assert_eq!(again.locked_until, carol.locked_until);
@@ -363,7 +363,7 @@ async fn failed_logins_lock_then_back_off() {
             .unwrap()
             .is_rate_limited()
     );
-    assert!(store.begin_attempt("carol").await.unwrap());
+    assert!(store.begin_attempt("carol", true).await.unwrap());
     let carol = store.lookup("carol").await.unwrap().unwrap();
     let wait = carol
         .locked_until
@@ -380,7 +380,7 @@ async fn failed_logins_lock_then_back_off() {
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 0);
     assert!(!carol.is_rate_limited());
-    assert!(store.begin_attempt("carol").await.unwrap());
+    assert!(store.begin_attempt("carol", true).await.unwrap());
     store.unlock("carol").await.unwrap();
     assert_eq!(
         store
@@ -393,7 +393,18 @@ async fn failed_logins_lock_then_back_off() {
     );
 
     // Unknown users are ignored.
-    assert!(!store.begin_attempt("nobody").await.unwrap());
+    assert!(!store.begin_attempt("nobody", true).await.unwrap());
+    // Not judged: the same statement, and nothing counted.
+    assert!(!store.begin_attempt("carol", false).await.unwrap());
+    assert_eq!(
+        store
+            .lookup("carol")
+            .await
+            .unwrap()
+            .unwrap()
+            .failed_attempts,
+        0
+    );
     store.record_success("nobody").await.unwrap();
 }
 

@@ -14,6 +14,7 @@ mod dev_script;
 mod embedded;
 mod examples;
 mod failover;
+mod faults;
 mod isolation;
 mod login;
 mod memory;
