@@ -114,6 +114,9 @@ pub enum UserCommand {
         /// Read the password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// The user must change the password (CHPASS) at the next login.
+        #[arg(long)]
+        must_change_password: bool,
     },
     /// Lock a user: logins are refused until unlocked.
     Lock {
@@ -199,6 +202,10 @@ pub struct ServeArgs {
     /// Seconds an idle session may stay open, 0 = forever [default: 3600].
     #[arg(long, env = "COR4_IDLE_TIMEOUT")]
     pub idle_timeout: Option<u64>,
+    /// Seconds a client may take none of the results waiting for it before
+    /// its session ends (its query cancelled), 0 = never [default: 60].
+    #[arg(long, env = "COR4_WRITE_TIMEOUT")]
+    pub write_timeout: Option<u64>,
     /// Most concurrent sessions [default: 100].
     #[arg(long, env = "COR4_MAX_SESSIONS")]
     pub max_sessions: Option<usize>,
@@ -249,6 +256,21 @@ pub struct ServeArgs {
     pub metrics_listen: Option<SocketAddr>,
 }
 
+impl ServeArgs {
+    /// The `serve` options the environment gives (`COR4_KDF_ITERATIONS`,
+    /// `COR4_AUDIT_LOG`, …), for the subcommands that use them without
+    /// taking them as flags (`user add` makes verifiers at the configured
+    /// cost).
+    pub fn from_env() -> ServeArgs {
+        use clap::{Args as _, FromArgMatches as _};
+        ServeArgs::augment_args(clap::Command::new("cor4-proxy"))
+            .try_get_matches_from(["cor4-proxy"])
+            .ok()
+            .and_then(|matches| ServeArgs::from_arg_matches(&matches).ok())
+            .unwrap_or_default()
+    }
+}
+
 /// What a second login of a user who already has a session gets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -276,6 +298,7 @@ pub struct FileConfig {
     max_packet: Option<u32>,
     login_timeout: Option<u64>,
     idle_timeout: Option<u64>,
+    write_timeout: Option<u64>,
     max_sessions: Option<usize>,
     max_pending_logins: Option<usize>,
     max_pending_per_address: Option<usize>,
@@ -327,6 +350,8 @@ pub struct Config {
     pub login_timeout: Duration,
     /// Idle timeout; `None` = never.
     pub idle_timeout: Option<Duration>,
+    /// Write-stall timeout; `None` = never.
+    pub write_timeout: Option<Duration>,
     /// Session bound.
     pub max_sessions: usize,
     /// Bound on connections not yet logged in.
@@ -556,6 +581,10 @@ impl Config {
             max_packet,
             login_timeout: Duration::from_secs(login_timeout),
             idle_timeout: (idle > 0).then(|| Duration::from_secs(idle)),
+            write_timeout: {
+                let secs = serve.write_timeout.or(file.write_timeout).unwrap_or(60);
+                (secs > 0).then(|| Duration::from_secs(secs))
+            },
             max_sessions,
             max_pending_logins,
             max_pending_per_address,

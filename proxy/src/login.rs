@@ -19,6 +19,7 @@
 //! operations, whether the user exists or not.
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use serde_json::json;
 use tokio::io::AsyncWriteExt;
@@ -30,7 +31,7 @@ use cor4_protocol::io::{ChannelError, read_clear_frame};
 
 use crate::metrics::LoginOutcome;
 use crate::server::{ServerState, clear_error};
-use crate::users::UserRecord;
+use crate::users::{Attempt, UserRecord};
 
 /// Largest clear login frame accepted (LOGIN and LOGIN_FINISH).
 const MAX_LOGIN_FRAME: u32 = 1024;
@@ -153,6 +154,34 @@ async fn store_failed(stream: &mut TcpStream, e: crate::users::UserError) -> Log
     LoginFailure::Store(e)
 }
 
+/// How long a login waits for a lockout that began moments ago, which the
+/// attempts under way may still lift by proving the password (a pool that
+/// opens more connections at once than the failure threshold).
+const FRESH_LOCKOUT_WAIT: Duration = Duration::from_secs(3);
+const FRESH_LOCKOUT_POLL: Duration = Duration::from_millis(100);
+
+/// [`UserStore::begin_attempt`](crate::users::UserStore::begin_attempt),
+/// waiting a little when a lockout has just begun: the attempts counted in
+/// advance that started it may be right, and a right one lifts it.
+/// Parallel wrong guesses still get exactly the threshold judged.
+async fn begin_attempt(
+    state: &ServerState,
+    name: &str,
+    judged: bool,
+) -> Result<Attempt, crate::users::UserError> {
+    let give_up =
+        tokio::time::Instant::now() + FRESH_LOCKOUT_WAIT.min(state.config.login_timeout / 2);
+    loop {
+        let attempt = state.store.begin_attempt(name, judged).await?;
+        match attempt {
+            Attempt::LockedOut { recent: true } if tokio::time::Instant::now() < give_up => {
+                tokio::time::sleep(FRESH_LOCKOUT_POLL).await;
+            }
+            other => return Ok(other),
+        }
+    }
+}
+
 /// Runs the login on `stream` up to the proof; the caller bounds it with
 /// the login timeout and sends the reply (OK, or a refusal after the proof).
 pub(crate) async fn login(
@@ -236,16 +265,15 @@ pub(crate) async fn login(
     } else {
         name.as_str()
     };
-    let (account, refusal) = match state.store.begin_attempt(counted_name, judged).await {
-        Ok(true) => (account, refusal),
-        Ok(false) if judged => {
+    let (account, refusal) = match begin_attempt(state, counted_name, judged).await {
+        Ok(Attempt::Judged | Attempt::NotCounted) => (account, refusal),
+        Ok(Attempt::LockedOut { .. }) => {
             let ksf = record
                 .as_ref()
                 .and_then(|u| u.verifier.as_ref())
                 .map_or(default_ksf, |v| v.ksf());
             (Account::Fake { ksf }, Some(Refusal::RateLimited))
         }
-        Ok(false) => (account, refusal),
         Err(e) => return Err(store_failed(stream, e).await),
     };
     let (awaiting, response) = lookup

@@ -92,6 +92,9 @@ pub struct SessionContext {
     /// A session with no client packet for this long, while no query runs,
     /// is told ERROR 33 and closed; `None`: never.
     pub idle_timeout: Option<Duration>,
+    /// A session whose client takes none of the records waiting for it for
+    /// this long is ended, its running query cancelled; `None`: never.
+    pub write_timeout: Option<Duration>,
     /// Log each query's text (`tracing` info). Off by default: queries can
     /// hold secrets.
     pub log_queries: bool,
@@ -126,6 +129,8 @@ pub enum SessionEnd {
     Shutdown,
     /// The client broke the protocol (ERROR 30 sent when possible).
     ProtocolError,
+    /// The client read nothing for the write timeout.
+    WriteTimeout,
     /// The PostgreSQL connection failed (ERROR 35 sent).
     BackendGone,
     /// Ended from outside: an operator, a lock, or a newer login (the
@@ -142,6 +147,7 @@ impl SessionEnd {
             SessionEnd::IdleTimeout => "idle_timeout",
             SessionEnd::Shutdown => "shutdown",
             SessionEnd::ProtocolError => "protocol_error",
+            SessionEnd::WriteTimeout => "write_timeout",
             SessionEnd::BackendGone => "backend_gone",
             SessionEnd::Ended => "ended",
         }

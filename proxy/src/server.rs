@@ -268,6 +268,7 @@ async fn connection(
     let ctx = SessionContext {
         user: user.name.clone(),
         idle_timeout: state.config.idle_timeout,
+        write_timeout: state.config.write_timeout,
         log_queries: state.config.log_queries,
         shutdown,
         shutdown_grace: state.config.shutdown_grace,

@@ -153,6 +153,21 @@ impl UserRecord {
     }
 }
 
+/// What [`UserStore::begin_attempt`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempt {
+    /// Counted; the verifier may answer.
+    Judged,
+    /// Not to be judged (unknown, locked or refused): nothing counted.
+    NotCounted,
+    /// A failed-login lockout runs; `recent` when it began moments ago, so
+    /// attempts that started it may still be proven right and lift it.
+    LockedOut {
+        /// The last failure is a few seconds old at most.
+        recent: bool,
+    },
+}
+
 /// One line of `cor4-proxy user list` (no secrets).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserSummary {
@@ -342,35 +357,49 @@ impl UserStore {
     /// it may be judged at all, so parallel guesses cannot all slip in
     /// before the lockout (exactly [`LockoutPolicy::max_failures`] are
     /// judged before it takes effect). A proven password then undoes the
-    /// count ([`record_success`](Self::record_success)). Returns `false`
-    /// when a lockout is running (the attempt is not judged and does not
-    /// count) or the user does not exist.
+    /// count ([`record_success`](Self::record_success)).
     ///
     /// With `judged` false nothing changes, but the statement runs all the
     /// same: every login costs the same round trip, so its timing does not
     /// tell a user that exists from one that does not, or a locked one.
-    pub async fn begin_attempt(&self, name: &str, judged: bool) -> Result<bool, UserError> {
+    pub async fn begin_attempt(&self, name: &str, judged: bool) -> Result<Attempt, UserError> {
         let max = i32::try_from(self.lockout.max_failures).unwrap_or(i32::MAX);
         let base = self.lockout.base_lockout.as_secs_f64();
         let cap = self.lockout.max_lockout.as_secs_f64();
         let client = self.read().await?;
+        // One statement: the attempt is counted when no lockout runs;
+        // either way it says whether the last failure (this one included)
+        // is recent, i.e. other attempts may still be under way.
         let row = client
             .query_opt(
-                "UPDATE cor4.users SET
-                     last_failure = now(),
-                     failed_attempts = failed_attempts + 1,
-                     locked_until = CASE
-                         WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(secs =>
-                             least($3::float8 * power(2.0::float8,
-                                       least(failed_attempts + 1 - $2, 30)::float8),
-                                   $4::float8))
-                         ELSE locked_until END
-                 WHERE name = $1 AND $5 AND (locked_until IS NULL OR locked_until <= now())
-                 RETURNING 1",
+                "WITH counted AS (
+                     UPDATE cor4.users SET
+                         last_failure = now(),
+                         failed_attempts = failed_attempts + 1,
+                         locked_until = CASE
+                             WHEN failed_attempts + 1 >= $2 THEN now() + make_interval(secs =>
+                                 least($3::float8 * power(2.0::float8,
+                                           least(failed_attempts + 1 - $2, 30)::float8),
+                                       $4::float8))
+                             ELSE locked_until END
+                     WHERE name = $1 AND $5 AND (locked_until IS NULL OR locked_until <= now())
+                     RETURNING 1
+                 )
+                 SELECT EXISTS (SELECT 1 FROM counted),
+                        coalesce((SELECT last_failure > now() - interval '10 seconds'
+                                  FROM cor4.users WHERE name = $1), false)",
                 &[&name, &max, &base, &cap, &judged],
             )
             .await?;
-        Ok(row.is_some())
+        let (counted, recent): (bool, bool) = match row {
+            Some(row) => (row.try_get(0)?, row.try_get(1)?),
+            None => (false, false),
+        };
+        Ok(match (counted, judged) {
+            (true, _) => Attempt::Judged,
+            (false, false) => Attempt::NotCounted,
+            (false, true) => Attempt::LockedOut { recent },
+        })
     }
 
     /// Counts a successful login: resets the failure counter and lockout.

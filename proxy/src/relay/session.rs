@@ -93,6 +93,9 @@ pub(super) struct Session<R, W> {
     clock: ShutdownClock,
     /// When the client last sent something (for the idle timeout).
     last_heard: Instant,
+    /// Since when records wait for the client without any being taken
+    /// (for the write timeout); `None` while nothing waits.
+    write_stalled: Option<Instant>,
     /// The idle timer: one timer for the whole session, moved on only when
     /// it fires early (a timer set per request would wake the runtime's
     /// timer thread on every round trip).
@@ -133,6 +136,7 @@ where
             running: None,
             clock: ShutdownClock::default(),
             last_heard: Instant::now(),
+            write_stalled: None,
             idle: Box::pin(tokio::time::sleep_until(idle_deadline)),
             queries: 0,
             rows: 0,
@@ -181,6 +185,16 @@ where
         let watch_idle = quiet && self.ctx.idle_timeout.is_some();
         let shutting_down = self.clock.grace.is_some();
         let has_unsealed = self.out.has_unsealed() || self.has_pending_copy_data();
+        if self.out.sealed().is_empty() {
+            self.write_stalled = None;
+        } else if self.write_stalled.is_none() {
+            self.write_stalled = Some(Instant::now());
+        }
+        let write_deadline = self
+            .ctx
+            .write_timeout
+            .zip(self.write_stalled)
+            .map(|(timeout, since)| since + timeout);
         tokio::select! {
             biased;
             written = self.wr.write(self.out.sealed()), if !self.out.sealed().is_empty() => {
@@ -192,6 +206,7 @@ where
                     Ok(n) => {
                         self.out.consume(n);
                         self.ctx.live.add_bytes_out(n);
+                        self.write_stalled = None;
                         Ok(())
                     }
                 }
@@ -218,6 +233,15 @@ where
                 spawn_cancel(self.cancel.clone());
                 self.clock.hard_stop = Some(Instant::now() + CANCEL_WAIT);
                 Ok(())
+            }
+            () = at(write_deadline) => {
+                tracing::warn!(user = %self.ctx.user, "the client took nothing for the write timeout; ending the session");
+                if self.running.is_some() {
+                    spawn_cancel(self.cancel.clone());
+                }
+                // Nothing more can reach it.
+                self.poisoned = true;
+                Err(SessionEnd::WriteTimeout)
             }
             () = at(self.clock.hard_stop) => {
                 self.last_words(ErrorCode::ServerShutdown, SessionEnd::Shutdown)

@@ -51,6 +51,7 @@ impl PasswordChanger for FakeStore {
 
 struct Options {
     idle_timeout: Option<Duration>,
+    write_timeout: Option<Duration>,
     shutdown_grace: Duration,
     must_change_password: bool,
     passwords: Arc<FakeStore>,
@@ -61,6 +62,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             idle_timeout: Some(Duration::from_secs(60)),
+            write_timeout: None,
             shutdown_grace: Duration::from_secs(30),
             must_change_password: false,
             passwords: Arc::default(),
@@ -97,6 +99,7 @@ async fn start(options: Options) -> Client {
     let ctx = SessionContext {
         user: "alice".into(),
         idle_timeout: options.idle_timeout,
+        write_timeout: options.write_timeout,
         log_queries: true,
         shutdown: shutdown_rx,
         shutdown_grace: options.shutdown_grace,
@@ -1027,4 +1030,22 @@ async fn vanish_and_expect_backend_gone(c: Client, pid: i32) {
         .expect("no panic");
     assert_eq!(summary.end, SessionEnd::ClientDisconnected);
     assert_backend_gone_within(pid, Duration::from_secs(2).saturating_sub(start.elapsed())).await;
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_ended_after_the_write_timeout() {
+    let mut c = start(Options {
+        write_timeout: Some(Duration::from_millis(500)),
+        ..Options::default()
+    })
+    .await;
+    let pid = c.pid;
+    // Far more than the socket pair holds; the client never reads.
+    c.send(Packet::Query(
+        "SELECT repeat('x', 1000) FROM generate_series(1, 100000)".into(),
+    ))
+    .await;
+    let summary = c.ended().await;
+    assert_eq!(summary.end, SessionEnd::WriteTimeout);
+    assert_backend_gone_within(pid, Duration::from_secs(30)).await;
 }

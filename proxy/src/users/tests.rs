@@ -322,13 +322,22 @@ async fn failed_logins_lock_then_back_off() {
         .await
         .unwrap();
     // Each judged attempt counts in advance; the third starts the lockout.
-    assert!(store.begin_attempt("carol", true).await.unwrap());
-    assert!(store.begin_attempt("carol", true).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::Judged
+    );
+    assert_eq!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::Judged
+    );
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 2);
     assert!(!carol.is_rate_limited());
 
-    assert!(store.begin_attempt("carol", true).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::Judged
+    );
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert!(carol.is_rate_limited());
     assert_eq!(carol.failed_attempts, 3);
@@ -344,7 +353,10 @@ async fn failed_logins_lock_then_back_off() {
 
     // During the lockout an attempt is not judged, not counted, and does
     // not extend it.
-    assert!(!store.begin_attempt("carol", true).await.unwrap());
+    assert!(matches!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::LockedOut { recent: true }
+    ));
     let again = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(again.failed_attempts, 3);
     assert_eq!(again.locked_until, carol.locked_until);
@@ -363,7 +375,10 @@ async fn failed_logins_lock_then_back_off() {
             .unwrap()
             .is_rate_limited()
     );
-    assert!(store.begin_attempt("carol", true).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::Judged
+    );
     let carol = store.lookup("carol").await.unwrap().unwrap();
     let wait = carol
         .locked_until
@@ -380,7 +395,10 @@ async fn failed_logins_lock_then_back_off() {
     let carol = store.lookup("carol").await.unwrap().unwrap();
     assert_eq!(carol.failed_attempts, 0);
     assert!(!carol.is_rate_limited());
-    assert!(store.begin_attempt("carol", true).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("carol", true).await.unwrap(),
+        Attempt::Judged
+    );
     store.unlock("carol").await.unwrap();
     assert_eq!(
         store
@@ -393,9 +411,15 @@ async fn failed_logins_lock_then_back_off() {
     );
 
     // Unknown users are ignored.
-    assert!(!store.begin_attempt("nobody", true).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("nobody", true).await.unwrap(),
+        Attempt::LockedOut { recent: false }
+    );
     // Not judged: the same statement, and nothing counted.
-    assert!(!store.begin_attempt("carol", false).await.unwrap());
+    assert_eq!(
+        store.begin_attempt("carol", false).await.unwrap(),
+        Attempt::NotCounted
+    );
     assert_eq!(
         store
             .lookup("carol")

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod abuse;
+mod admin_cli;
 mod balancer;
 mod cli;
 mod copy;
