@@ -38,7 +38,7 @@ pub(crate) async fn admission(
             ));
         }
     }
-    match state.config.duplicate_login {
+    match state.config().duplicate_login {
         DuplicateLogin::Allow => None,
         DuplicateLogin::Refuse => {
             let here = state.registry.user_sessions(&user.name, Some(&live.id));

@@ -24,15 +24,18 @@ type AnyError = Box<dyn std::error::Error + Send + Sync>;
 
 /// The database sessions use in the embedded cluster.
 const EMBEDDED_DATABASE: &str = "cor4";
+/// The proxy's own PostgreSQL connections (user store, notifications,
+/// session registry), left out of the default `--max-backends`.
+const PROXY_OWN_CONNECTIONS: usize = 3;
 
 /// Runs the program; the exit code is 0 on success, 1 on failure.
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
-    let format = crate::config::log_format(&cli.common);
+    let (format, level) = crate::config::logging(&cli.common);
     // `top` owns the terminal: log lines on stderr would tear its screen,
     // and it shows what goes wrong in its status line instead.
     if !matches!(cli.command, Some(Command::Top { .. })) {
-        init_logging(format);
+        init_logging(format, &level);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -94,17 +97,82 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     message
 }
 
-fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("COR4_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Human => builder.try_init(),
-        LogFormat::Json => builder.json().try_init(),
+/// Replaces the log filter in force (SIGHUP); set once logging starts.
+type SetLogLevel = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
+static SET_LOG_LEVEL: std::sync::OnceLock<SetLogLevel> = std::sync::OnceLock::new();
+
+fn init_logging(format: LogFormat, level: &str) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
+    let ansi = std::io::stderr().is_terminal();
+    match format {
+        LogFormat::Human => {
+            let builder = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_ansi(ansi)
+                .with_writer(std::io::stderr)
+                .with_filter_reloading();
+            let handle = builder.reload_handle();
+            if builder.try_init().is_ok() {
+                let _ = SET_LOG_LEVEL.set(Box::new(move |level| {
+                    let filter = EnvFilter::try_new(level).map_err(|e| e.to_string())?;
+                    handle.reload(filter).map_err(|e| e.to_string())
+                }));
+            }
+        }
+        LogFormat::Json => {
+            let builder = tracing_subscriber::fmt()
+                .json()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .with_filter_reloading();
+            let handle = builder.reload_handle();
+            if builder.try_init().is_ok() {
+                let _ = SET_LOG_LEVEL.set(Box::new(move |level| {
+                    let filter = EnvFilter::try_new(level).map_err(|e| e.to_string())?;
+                    handle.reload(filter).map_err(|e| e.to_string())
+                }));
+            }
+        }
+    }
+}
+
+/// Reads the configuration again on every SIGHUP and puts in force what
+/// can change while running; logs what changed and what needs a restart.
+fn spawn_reload(common: CommonArgs, serve: ServeArgs, state: Arc<ServerState>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hup) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; the configuration cannot be reloaded");
+        return;
     };
+    tokio::spawn(async move {
+        while hup.recv().await.is_some() {
+            let new = match Config::resolve(&common, &serve) {
+                Ok(new) => new,
+                Err(e) => {
+                    tracing::error!("configuration not reloaded: {e}; the running settings stay");
+                    continue;
+                }
+            };
+            let level = new.log_level.clone();
+            let changes = state.reload(new);
+            if let Some(set) = SET_LOG_LEVEL.get() {
+                if let Err(e) = set(&level) {
+                    tracing::warn!("log level not changed: {e}");
+                }
+            }
+            if !changes.restart_only.is_empty() {
+                tracing::warn!(
+                    settings = %changes.restart_only.join(", "),
+                    "configuration reloaded; these changed but need a restart and keep their running value"
+                );
+            }
+            tracing::info!(
+                changed = %if changes.applied.is_empty() { "nothing".to_owned() } else { changes.applied.join("; ") },
+                "configuration reloaded"
+            );
+        }
+    });
 }
 
 /// The database the proxy administers with, brought up if embedded.
@@ -221,7 +289,7 @@ async fn run_top(common: &CommonArgs, options: crate::top::Options) -> Result<()
 async fn run_serve(common: &CommonArgs, args: &ServeArgs) -> Result<(), AnyError> {
     let config = Arc::new(Config::resolve(common, args)?);
     let backend = Backend::start(&config.database).await?;
-    let result = serve_with(&config, &backend).await;
+    let result = serve_with(&config, &backend, (common, args)).await;
     backend.stop(true).await;
     result
 }
@@ -294,7 +362,11 @@ async fn open_store_retrying(config: &Config, backend: &Backend) -> Result<UserS
     }
 }
 
-async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyError> {
+async fn serve_with(
+    config: &Arc<Config>,
+    backend: &Backend,
+    (common, args): (&CommonArgs, &ServeArgs),
+) -> Result<(), AnyError> {
     let store = Arc::new(open_store_retrying(config, backend).await?);
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -354,12 +426,23 @@ async fn serve_with(config: &Arc<Config>, backend: &Backend) -> Result<(), AnyEr
             }
         });
     }
-    serve(
-        listener,
-        ServerState::new(config.clone(), store, audit, registry, database),
-        rx,
-    )
-    .await;
+    let state = ServerState::new(config.clone(), store.clone(), audit, registry, database);
+    if config.max_backends.is_none() {
+        match store.backend_capacity(PROXY_OWN_CONNECTIONS).await {
+            Ok((left, max, reserved)) => {
+                state.backends.set_limit(left);
+                tracing::info!(
+                    max_backends = left,
+                    "sessions may hold {left} PostgreSQL connections (max_connections {max} \
+                     − superuser_reserved_connections {reserved} − {PROXY_OWN_CONNECTIONS} for \
+                     the proxy itself; set --max-backends when other clients or proxies share it)"
+                );
+            }
+            Err(e) => tracing::warn!("cannot read max_connections ({e}); --max-backends unbounded"),
+        }
+    }
+    spawn_reload(common.clone(), args.clone(), Arc::clone(&state));
+    serve(listener, state, rx).await;
     let _ = sync.await;
     if let Some(supervisor) = supervisor {
         let _ = supervisor.await;

@@ -149,7 +149,7 @@ pub enum UserCommand {
 }
 
 /// Options shared by every subcommand: where the database is.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct CommonArgs {
     /// PostgreSQL connection the proxy administers with (URL or key=value
     /// string); without it the proxy runs its embedded cluster.
@@ -172,6 +172,10 @@ pub struct CommonArgs {
     /// Log format on stderr: human or json [default: human].
     #[arg(long, env = "COR4_LOG_FORMAT", global = true)]
     pub log_format: Option<LogFormat>,
+    /// Log level or filter: error, warn, info, debug, trace, or a filter
+    /// such as `info,cor4_proxy=debug` [default: info].
+    #[arg(long, env = "COR4_LOG", global = true)]
+    pub log_level: Option<String>,
 }
 
 /// Log output format.
@@ -185,7 +189,7 @@ pub enum LogFormat {
 }
 
 /// `cor4-proxy serve` options.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:7654].
     #[arg(long, env = "COR4_LISTEN")]
@@ -202,6 +206,11 @@ pub struct ServeArgs {
     /// Seconds an idle session may stay open, 0 = forever [default: 3600].
     #[arg(long, env = "COR4_IDLE_TIMEOUT")]
     pub idle_timeout: Option<u64>,
+    /// Most PostgreSQL connections sessions may hold; past it a login is
+    /// refused before OK [default: PostgreSQL's max_connections minus
+    /// superuser_reserved_connections minus the proxy's own].
+    #[arg(long, env = "COR4_MAX_BACKENDS")]
+    pub max_backends: Option<usize>,
     /// Seconds a client may take none of the results waiting for it before
     /// its session ends (its query cancelled), 0 = never [default: 60].
     #[arg(long, env = "COR4_WRITE_TIMEOUT")]
@@ -293,12 +302,14 @@ pub struct FileConfig {
     data_dir: Option<PathBuf>,
     pg_bindir: Option<PathBuf>,
     log_format: Option<LogFormat>,
+    log_level: Option<String>,
     listen: Option<SocketAddr>,
     max_record: Option<u32>,
     max_packet: Option<u32>,
     login_timeout: Option<u64>,
     idle_timeout: Option<u64>,
     write_timeout: Option<u64>,
+    max_backends: Option<usize>,
     max_sessions: Option<usize>,
     max_pending_logins: Option<usize>,
     max_pending_per_address: Option<usize>,
@@ -340,6 +351,8 @@ pub struct Config {
     pub database: Database,
     /// Log format.
     pub log_format: LogFormat,
+    /// Log level or filter (`tracing` EnvFilter syntax).
+    pub log_level: String,
     /// Listen address.
     pub listen: SocketAddr,
     /// Record limit (plaintext bytes).
@@ -354,6 +367,8 @@ pub struct Config {
     pub write_timeout: Option<Duration>,
     /// Session bound.
     pub max_sessions: usize,
+    /// Bound on sessions' PostgreSQL connections; `None`: from PostgreSQL.
+    pub max_backends: Option<usize>,
     /// Bound on connections not yet logged in.
     pub max_pending_logins: usize,
     /// Bound on connections not yet logged in from one address.
@@ -399,6 +414,12 @@ pub enum ConfigError {
         /// Why.
         source: Box<toml::de::Error>,
     },
+    /// The log level is not a level or a filter.
+    #[error(
+        "invalid log level {0:?}: use error, warn, info, debug, trace, or a filter such as \
+         info,cor4_proxy=debug"
+    )]
+    LogLevel(String),
     /// A value is out of its range.
     #[error("{option} must be within {range}, got {value}")]
     OutOfRange {
@@ -411,17 +432,24 @@ pub enum ConfigError {
     },
 }
 
-/// The log format: the flag or environment, else the config file's
-/// `log_format` (read before logging starts; a broken file is reported
-/// later, by [`Config::resolve`]), else human.
-pub fn log_format(common: &CommonArgs) -> LogFormat {
-    common
+/// The log format and level: the flag or environment, else the config
+/// file's (read before logging starts; a broken file is reported later,
+/// by [`Config::resolve`]), else human and info.
+pub fn logging(common: &CommonArgs) -> (LogFormat, String) {
+    let file = common
+        .config
+        .as_deref()
+        .and_then(|path| read_file(path).ok());
+    let format = common
         .log_format
-        .or_else(|| {
-            let path = common.config.as_deref()?;
-            read_file(path).ok()?.log_format
-        })
-        .unwrap_or(LogFormat::Human)
+        .or_else(|| file.as_ref()?.log_format)
+        .unwrap_or(LogFormat::Human);
+    let level = common
+        .log_level
+        .clone()
+        .or_else(|| file?.log_level)
+        .unwrap_or_else(|| "info".to_owned());
+    (format, level)
 }
 
 fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
@@ -570,8 +598,17 @@ impl Config {
             .or(file.listen)
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 7654)));
         let instance_name = serve.instance_name.clone().or(file.instance_name);
+        let log_level = common
+            .log_level
+            .clone()
+            .or(file.log_level)
+            .unwrap_or_else(|| "info".to_owned());
+        if tracing_subscriber::EnvFilter::try_new(&log_level).is_err() {
+            return Err(ConfigError::LogLevel(log_level));
+        }
         Ok(Config {
             database,
+            log_level,
             log_format: common
                 .log_format
                 .or(file.log_format)
@@ -586,6 +623,7 @@ impl Config {
                 (secs > 0).then(|| Duration::from_secs(secs))
             },
             max_sessions,
+            max_backends: serve.max_backends.or(file.max_backends),
             max_pending_logins,
             max_pending_per_address,
             max_buffered,
@@ -715,12 +753,12 @@ mod tests {
             config: Some(path.clone()),
             ..CommonArgs::default()
         };
-        assert_eq!(log_format(&common), LogFormat::Json);
+        assert_eq!(logging(&common).0, LogFormat::Json);
         common.log_format = Some(LogFormat::Human);
-        assert_eq!(log_format(&common), LogFormat::Human);
+        assert_eq!(logging(&common).0, LogFormat::Human);
         common.log_format = None;
         common.config = None;
-        assert_eq!(log_format(&common), LogFormat::Human);
+        assert_eq!(logging(&common), (LogFormat::Human, "info".to_owned()));
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -24,6 +24,7 @@ pub mod pg_embedded;
 pub mod pgwire;
 pub mod registry;
 pub mod relay;
+pub mod reload;
 pub mod server;
 pub mod supervisor;
 mod top;

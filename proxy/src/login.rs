@@ -170,7 +170,7 @@ async fn begin_attempt(
     judged: bool,
 ) -> Result<Attempt, crate::users::UserError> {
     let give_up =
-        tokio::time::Instant::now() + FRESH_LOCKOUT_WAIT.min(state.config.login_timeout / 2);
+        tokio::time::Instant::now() + FRESH_LOCKOUT_WAIT.min(state.config().login_timeout / 2);
     loop {
         let attempt = state.store.begin_attempt(name, judged).await?;
         match attempt {
@@ -277,7 +277,11 @@ pub(crate) async fn login(
         Err(e) => return Err(store_failed(stream, e).await),
     };
     let (awaiting, response) = lookup
-        .respond(state.store.server_keys(), account, state.config.max_record)
+        .respond(
+            state.store.server_keys(),
+            account,
+            state.config().max_record,
+        )
         .map_err(LoginFailure::BadLogin)?;
     if stream.write_all(&response).await.is_err() {
         return Err(LoginFailure::NoLogin);

@@ -37,8 +37,8 @@ const ADDRESS_WINDOW: Duration = Duration::from_secs(60);
 
 /// What every session shares.
 pub struct ServerState {
-    /// The configuration.
-    pub config: Arc<Config>,
+    /// The configuration in force (SIGHUP swaps it: [`reload`](Self::reload)).
+    config: std::sync::RwLock<Arc<Config>>,
     /// The user store.
     pub store: Arc<UserStore>,
     /// The audit log.
@@ -49,6 +49,8 @@ pub struct ServerState {
     pub database: Arc<DatabaseStatus>,
     /// Sessions, taken only once a login is proven (`--max-sessions`).
     sessions: Arc<Slots>,
+    /// Sessions' PostgreSQL connections (`--max-backends`).
+    pub backends: Arc<Slots>,
     /// Connections that have not logged in yet.
     pending: Arc<PendingLogins>,
     /// The bytes sessions share for large packets.
@@ -69,13 +71,44 @@ impl ServerState {
             registry,
             database,
             sessions: Slots::new(config.max_sessions),
+            backends: Slots::new(config.max_backends.unwrap_or(usize::MAX)),
             pending: PendingLogins::new(config.max_pending_logins, config.max_pending_per_address),
             budget: ByteBudget::new(config.max_buffered),
-            config,
+            config: std::sync::RwLock::new(Arc::clone(&config)),
             store,
             audit,
             failures_by_address: Mutex::new(HashMap::new()),
         })
+    }
+
+    /// The configuration in force now.
+    pub fn config(&self) -> Arc<Config> {
+        Arc::clone(
+            &self
+                .config
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
+    }
+
+    /// Puts `new` in force for what follows (new connections, new
+    /// sessions; running sessions keep their timeouts), and the limits at
+    /// once; settings that need a restart keep their value. Returns what
+    /// changed, for the log.
+    pub fn reload(&self, new: Config) -> crate::reload::Changes {
+        let old = self.config();
+        let (kept, changes) = crate::reload::merge(&old, new);
+        self.sessions.set_limit(kept.max_sessions);
+        if let Some(max) = kept.max_backends {
+            self.backends.set_limit(max);
+        }
+        self.pending
+            .set_limits(kept.max_pending_logins, kept.max_pending_per_address);
+        *self
+            .config
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(kept);
+        changes
     }
 
     pub(crate) fn address_limited(&self, ip: IpAddr) -> bool {
@@ -183,7 +216,7 @@ async fn connection(
     };
     metrics.pending_logins.fetch_add(1, Ordering::Relaxed);
     let attempt = tokio::select! {
-        login = tokio::time::timeout(state.config.login_timeout, login(&mut stream, peer, &state)) => {
+        login = tokio::time::timeout(state.config().login_timeout, login(&mut stream, peer, &state)) => {
             Some(login)
         }
         () = ticket.evicted() => None,
@@ -227,6 +260,15 @@ async fn connection(
         refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
         return;
     };
+    let Some(backend_slot) = state.backends.try_take() else {
+        tracing::warn!(%peer, user = %user.name, limit = state.backends.limit(), "no PostgreSQL connection left; refusing the login");
+        let refusal = (
+            ErrorCode::BackendUnavailable,
+            "PostgreSQL has no connection left for another session; try again later",
+        );
+        refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
+        return;
+    };
     let live = state.registry.register(&user.name, peer);
     // Registered first: a lock or kill from now on reaches this session.
     if let Some((code, message)) = admission(&state, &user, &live).await {
@@ -263,15 +305,15 @@ async fn connection(
     metrics.backends.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
     let (read, write) = stream.into_split();
-    let reader = SealedReader::new(read, channel.opener, state.config.max_packet);
+    let reader = SealedReader::new(read, channel.opener, state.config().max_packet);
     let writer = SealedWriter::new(write, channel.sealer, channel.peer_max_record);
     let ctx = SessionContext {
         user: user.name.clone(),
-        idle_timeout: state.config.idle_timeout,
-        write_timeout: state.config.write_timeout,
-        log_queries: state.config.log_queries,
+        idle_timeout: state.config().idle_timeout,
+        write_timeout: state.config().write_timeout,
+        log_queries: state.config().log_queries,
         shutdown,
-        shutdown_grace: state.config.shutdown_grace,
+        shutdown_grace: state.config().shutdown_grace,
         must_change_password: user.must_change_password,
         passwords: Arc::new(AuditedPasswords {
             store: state.store.clone(),
@@ -295,7 +337,7 @@ async fn connection(
             "end": summary.end.as_str(),
         }),
     );
-    drop(slot);
+    drop((slot, backend_slot));
 }
 
 /// CHPASS through the user store, with an audit record of each attempt.

@@ -685,6 +685,25 @@ impl UserStore {
         found(n)
     }
 
+    /// PostgreSQL connections left for sessions: `max_connections` minus
+    /// `superuser_reserved_connections` minus `own` (the proxy's), with the
+    /// two settings, for the log.
+    pub async fn backend_capacity(&self, own: usize) -> Result<(usize, i32, i32), UserError> {
+        let client = self.read().await?;
+        let row = client
+            .query_one(
+                "SELECT current_setting('max_connections')::int,
+                        current_setting('superuser_reserved_connections')::int",
+                &[],
+            )
+            .await?;
+        let (max, reserved): (i32, i32) = (row.try_get(0)?, row.try_get(1)?);
+        let left = usize::try_from(max.saturating_sub(reserved))
+            .unwrap_or(0)
+            .saturating_sub(own);
+        Ok((left.max(1), max, reserved))
+    }
+
     /// Shared use of the admin connection for single statements (they
     /// pipeline); reconnects first if PostgreSQL closed it.
     async fn read(&self) -> Result<RwLockReadGuard<'_, Client>, UserError> {

@@ -23,6 +23,7 @@ mod metrics;
 mod pake;
 mod params;
 mod queries;
+mod reload;
 mod sessions;
 mod shell;
 mod streaming;
