@@ -2,6 +2,8 @@
 //! which passwords are accepted, how generated passwords look, and how
 //! failed logins lock an account for a while.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use cor4_protocol::crypto::PasswordKey;
@@ -39,25 +41,41 @@ const RESERVED: &[&str] = &[
 
 /// Passwords so common that accepting them would be negligent. Checked on
 /// `user add/passwd` and, as MD5 digests, on CHPASS.
-const COMMON: &[&str] = &[
-    "",
-    "password",
-    "password1",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "qwertyuiop",
-    "qwerty123",
-    "11111111",
-    "00000000",
-    "iloveyou",
-    "letmein",
-    "changeme",
-    "admin",
-    "postgres",
-    "cor4",
-    "secret",
-];
+/// The common-password list shipped in the binary (`common-passwords.txt`:
+/// 10,000 entries, most common first).
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// The list's entries, lower-case.
+fn common_passwords() -> &'static HashSet<&'static str> {
+    static SET: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+        COMMON_PASSWORDS
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    });
+    &SET
+}
+
+/// K = MD5 of each entry, as typed and capitalised, and of the empty
+/// password: what CHPASS can be checked against.
+fn common_keys() -> &'static HashSet<[u8; 16]> {
+    static SET: LazyLock<HashSet<[u8; 16]>> = LazyLock::new(|| {
+        let key = |p: &str| *PasswordKey::from_password(p).as_bytes();
+        let mut keys: HashSet<[u8; 16]> = common_passwords()
+            .iter()
+            .flat_map(|p| {
+                let mut capitalised = p.to_string();
+                if let Some(first) = capitalised.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                [key(p), key(&capitalised), key(&p.to_ascii_uppercase())]
+            })
+            .collect();
+        keys.insert(key(""));
+        keys
+    });
+    &SET
+}
 
 /// Checks that `name` is a safe identifier (`[a-z_][a-z0-9_]{0,62}`) and not
 /// reserved (see the list above, plus every `pg_*` name). Such names never
@@ -103,7 +121,7 @@ pub fn check_password(name: &str, password: &str) -> Result<(), UserError> {
     if password.eq_ignore_ascii_case(name) {
         return Err(UserError::PasswordRejected("equal to the user name"));
     }
-    if COMMON.iter().any(|c| c.eq_ignore_ascii_case(password)) {
+    if common_passwords().contains(password.to_lowercase().as_str()) {
         return Err(UserError::PasswordRejected("too common"));
     }
     Ok(())
@@ -117,7 +135,7 @@ pub fn check_key(name: &str, key: &PasswordKey) -> Result<(), UserError> {
     if same(name) || same(&name.to_ascii_uppercase()) {
         return Err(UserError::PasswordRejected("equal to the user name"));
     }
-    if COMMON.iter().any(|c| same(c)) {
+    if common_keys().contains(key.as_bytes()) {
         return Err(UserError::PasswordRejected("too common"));
     }
     Ok(())
@@ -201,6 +219,18 @@ mod tests {
         assert!(check_password("alicealice", "AliceAlice").is_err());
         assert!(check_password("bob", "Password").is_err());
         assert!(check_password("bob", &"x".repeat(1025)).is_err());
+        // From the shipped list, in any case.
+        assert!(check_password("bob", "FOOTBALL").is_err());
+        assert!(check_password("bob", "1qaz2wsx").is_err());
+    }
+
+    #[test]
+    fn the_common_list_has_ten_thousand_entries() {
+        assert!(
+            common_passwords().len() >= 10_000,
+            "{}",
+            common_passwords().len()
+        );
     }
 
     #[test]
@@ -210,6 +240,11 @@ mod tests {
         assert!(check_key("alice", &key("alice")).is_err());
         assert!(check_key("alice", &key("")).is_err());
         assert!(check_key("alice", &key("password")).is_err());
+        // The same list as user add, as typed or capitalised: CHPASS
+        // refuses 123456 and abc123, as user add does.
+        assert!(check_key("alice", &key("123456")).is_err());
+        assert!(check_key("alice", &key("abc123")).is_err());
+        assert!(check_key("alice", &key("Football")).is_err());
         // Length is invisible in a digest.
         assert!(check_key("alice", &key("zq7")).is_ok());
     }
