@@ -845,18 +845,8 @@ fn unique_violation(e: tokio_postgres::Error, instead: UserError) -> UserError {
 /// A PostgreSQL error with its cause: the SQLSTATE and PostgreSQL's message
 /// for a server error, the whole chain (refused, timed out, …) otherwise.
 pub fn describe_pg(e: &tokio_postgres::Error) -> String {
-    if let Some(db) = e.as_db_error() {
-        return format!("{} {}: {}", db.severity(), db.code().code(), db.message());
+    match e.as_db_error() {
+        Some(db) => format!("{} {}: {}", db.severity(), db.code().code(), db.message()),
+        None => crate::pgwire::full_message(e),
     }
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(cause) = source {
-        let more = cause.to_string();
-        if !text.contains(&more) {
-            text.push_str(": ");
-            text.push_str(&more);
-        }
-        source = cause.source();
-    }
-    text
 }

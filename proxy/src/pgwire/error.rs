@@ -147,7 +147,7 @@ fn describe_failures(failures: &[HostFailure]) -> String {
 
 /// An error's message followed by those of its sources that it does not
 /// already include.
-fn full_message(e: &dyn std::error::Error) -> String {
+pub(crate) fn full_message(e: &dyn std::error::Error) -> String {
     let mut message = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {

@@ -72,6 +72,7 @@ use postgres_protocol::message::frontend;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 pub use conninfo::{ConnInfoError, PgConfig, SslMode, TlsKeys, split_tls_keys};
+pub(crate) use error::full_message;
 pub use error::{AuthError, HostFailure, PgError};
 pub use extended::{Param, Statement};
 pub use message::{Column, CopyStart, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
