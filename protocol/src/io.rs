@@ -133,6 +133,8 @@ pub struct SealedInbound {
     opener: RecordOpener,
     frames: FrameAssembler,
     ciphertext: Vec<u8>,
+    /// Plaintext bytes opened and not yet reported by `take_opened`.
+    opened: u64,
 }
 
 /// Bytes read from the socket at once.
@@ -145,6 +147,7 @@ impl SealedInbound {
             opener,
             frames: FrameAssembler::new(max_packet),
             ciphertext: Vec::new(),
+            opened: 0,
         }
     }
 
@@ -203,7 +206,9 @@ impl SealedInbound {
             };
             let body = &mut record[RECORD_HEADER_LEN..];
             self.opener.open_body(header, body)?;
-            self.frames.push(&body[..body.len() - TAG_LEN]);
+            let plain = &body[..body.len() - TAG_LEN];
+            self.opened += plain.len() as u64;
+            self.frames.push(plain);
             used += total;
         }
         if used > 0 {
@@ -215,6 +220,11 @@ impl SealedInbound {
     /// Records opened so far.
     pub fn records(&self) -> u64 {
         self.opener.counter()
+    }
+
+    /// Plaintext bytes opened since the last call (for metrics).
+    pub fn take_opened(&mut self) -> u64 {
+        std::mem::take(&mut self.opened)
     }
 
     /// The whole length and, once it arrived, the type byte of a packet
@@ -310,6 +320,8 @@ pub struct SealedOutbound {
     sealed: Vec<u8>,
     /// Bytes at the front of `sealed` already written.
     written: usize,
+    /// Plaintext bytes sealed and not yet reported by `take_sealed`.
+    sealed_plain: u64,
 }
 
 impl SealedOutbound {
@@ -322,6 +334,7 @@ impl SealedOutbound {
             plain: Vec::new(),
             sealed: Vec::new(),
             written: 0,
+            sealed_plain: 0,
         }
     }
 
@@ -369,6 +382,7 @@ impl SealedOutbound {
             for chunk in self.plain[..full].chunks(self.max_record) {
                 self.sealer.seal(chunk, &mut self.sealed)?;
             }
+            self.sealed_plain += full as u64;
             self.plain.drain(..full);
         }
         Ok(())
@@ -379,9 +393,15 @@ impl SealedOutbound {
         self.seal_full()?;
         if !self.plain.is_empty() {
             self.sealer.seal(&self.plain, &mut self.sealed)?;
+            self.sealed_plain += self.plain.len() as u64;
             self.plain.clear();
         }
         Ok(())
+    }
+
+    /// Plaintext bytes sealed since the last call (for metrics).
+    pub fn take_sealed(&mut self) -> u64 {
+        std::mem::take(&mut self.sealed_plain)
     }
 
     /// Whether plaintext waits to be sealed.

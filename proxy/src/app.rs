@@ -54,18 +54,23 @@ pub fn run() -> ExitCode {
             Some(Command::Serve(args)) => run_serve(&cli.common, &args).await,
             Some(Command::User(cmd)) => run_user(&cli.common, cmd).await,
             Some(Command::Sessions { json }) => {
-                with_store(&cli.common, |store| async move {
+                with_store(&cli.common, |store, _| async move {
                     crate::admin::list_sessions(&store, json).await?;
                     Ok(())
                 })
                 .await
             }
-            Some(Command::Top { interval, user }) => {
-                run_top(&cli.common, crate::top::Options { interval, user }).await
-            }
+            Some(Command::Top { interval, user }) => run_top(&cli.common, interval, user).await,
             Some(Command::Kill { id, user }) => {
-                with_store(&cli.common, |store| async move {
-                    println!("{}", crate::admin::kill(&store, id, user).await?);
+                with_store(&cli.common, |store, config| async move {
+                    let audit = Audit::open(config.audit_log.as_deref())
+                        .map_err(|e| format!("cannot open the audit log: {e}"))?;
+                    let said = crate::admin::kill(&store, id.clone(), user.clone()).await?;
+                    audit.admin(
+                        "session_kill",
+                        serde_json::json!({"session": id, "user": user}),
+                    );
+                    println!("{said}");
                     Ok(())
                 })
                 .await
@@ -252,8 +257,26 @@ async fn open_store_at(admin: &PgConfig, embedded: bool) -> Result<UserStore, Us
 
 /// `cor4-proxy top`, on the embedded cluster (started for the while if it
 /// was not running) or the URL's database.
-async fn run_top(common: &CommonArgs, options: crate::top::Options) -> Result<(), AnyError> {
+async fn run_top(
+    common: &CommonArgs,
+    interval: Duration,
+    user: Option<String>,
+) -> Result<(), AnyError> {
     let config = Config::resolve(common, &ServeArgs::default())?;
+    // Kills from `top` go to the audit log when there is a file for it
+    // (stderr would tear the screen; the proxy that ends the session
+    // records it either way).
+    let audit = match config.audit_log.as_deref() {
+        Some(path) => Some(Arc::new(Audit::open(Some(path)).map_err(|e| {
+            format!("cannot open the audit log {}: {e}", path.display())
+        })?)),
+        None => None,
+    };
+    let options = crate::top::Options {
+        interval,
+        user,
+        audit,
+    };
     let backend = Backend::start(&config.database).await?;
     let result = crate::top::run(backend.store_opener(), options).await;
     backend.stop(false).await;
@@ -440,13 +463,13 @@ async fn shutdown_signal() {
 /// not running, and stopping it again then).
 async fn with_store<F, Fut>(common: &CommonArgs, f: F) -> Result<(), AnyError>
 where
-    F: FnOnce(UserStore) -> Fut,
+    F: FnOnce(UserStore, Config) -> Fut,
     Fut: std::future::Future<Output = Result<(), AnyError>>,
 {
     let config = Config::resolve(common, &ServeArgs::default())?;
     let backend = Backend::start(&config.database).await?;
     let result = match backend.open_store(&config).await {
-        Ok(store) => f(store).await,
+        Ok(store) => f(store, config.clone()).await,
         Err(e) => Err(e),
     };
     backend.stop(false).await;

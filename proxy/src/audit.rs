@@ -53,6 +53,22 @@ impl Audit {
         if let (Some(obj), Value::Object(extra)) = (line.as_object_mut(), fields) {
             obj.extend(extra);
         }
+        self.write(&line);
+    }
+
+    /// Records an operator's action, with who did it as far as this
+    /// machine knows (`SUDO_USER`, else `USER`).
+    pub fn admin(&self, event: &str, mut fields: Value) {
+        let by = std::env::var("SUDO_USER")
+            .or_else(|_| std::env::var("USER"))
+            .unwrap_or_default();
+        if let Value::Object(obj) = &mut fields {
+            obj.insert("by".to_owned(), json!(by));
+        }
+        self.record(event, None, fields);
+    }
+
+    fn write(&self, line: &Value) {
         let Ok(mut out) = self.out.lock() else {
             return;
         };

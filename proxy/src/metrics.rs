@@ -160,6 +160,10 @@ pub struct Metrics {
     latency_sum_us: AtomicU64,
     /// Open PostgreSQL connections of sessions.
     pub backends: AtomicU64,
+    /// Plaintext bytes sealed into RC6 records for clients.
+    pub rc6_sealed: AtomicU64,
+    /// Plaintext bytes opened from clients' RC6 records.
+    pub rc6_opened: AtomicU64,
 }
 
 impl Default for Metrics {
@@ -176,6 +180,8 @@ impl Default for Metrics {
             latency_count: AtomicU64::new(0),
             latency_sum_us: AtomicU64::new(0),
             backends: AtomicU64::new(0),
+            rc6_sealed: AtomicU64::new(0),
+            rc6_opened: AtomicU64::new(0),
         }
     }
 }
@@ -324,6 +330,18 @@ impl Metrics {
                 "counter",
                 "Bytes written to clients (sealed records).",
                 load(&self.bytes_out),
+            ),
+            (
+                "cor4_rc6_bytes_sealed_total",
+                "counter",
+                "Plaintext bytes sealed into RC6-GCM records for clients.",
+                load(&self.rc6_sealed),
+            ),
+            (
+                "cor4_rc6_bytes_opened_total",
+                "counter",
+                "Plaintext bytes opened from clients' RC6-GCM records.",
+                load(&self.rc6_opened),
             ),
             (
                 "cor4_backend_connections",

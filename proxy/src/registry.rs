@@ -205,6 +205,12 @@ impl LiveSession {
         self.metrics.bytes_out.fetch_add(n, Ordering::Relaxed);
     }
 
+    /// Counts plaintext bytes sealed into and opened from RC6 records.
+    pub fn add_record_bytes(&self, sealed: u64, opened: u64) {
+        self.metrics.rc6_sealed.fetch_add(sealed, Ordering::Relaxed);
+        self.metrics.rc6_opened.fetch_add(opened, Ordering::Relaxed);
+    }
+
     /// Counts an ERROR sent to the client.
     pub fn error_sent(&self, code: i32) {
         self.metrics.error(code);

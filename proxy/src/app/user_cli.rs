@@ -23,16 +23,12 @@ async fn user_command(
     let store = backend.open_store(config).await?;
     let audit = Audit::open(config.audit_log.as_deref())
         .map_err(|e| format!("cannot open the audit log: {e}"))?;
-    // Who did it, as far as this machine knows.
-    let by = std::env::var("SUDO_USER")
-        .or_else(|_| std::env::var("USER"))
-        .unwrap_or_default();
     let record = |event: &str, name: &str, extra: serde_json::Value| {
-        let mut fields = serde_json::json!({"user": name, "by": by});
+        let mut fields = serde_json::json!({"user": name});
         if let (Some(fields), Some(extra)) = (fields.as_object_mut(), extra.as_object()) {
             fields.extend(extra.clone());
         }
-        audit.record(event, None, fields);
+        audit.admin(event, fields);
     };
     match cmd {
         UserCommand::Add {

@@ -206,6 +206,7 @@ where
                     Ok(n) => {
                         self.out.consume(n);
                         self.ctx.live.add_bytes_out(n);
+                        self.count_records();
                         self.write_stalled = None;
                         Ok(())
                     }
@@ -216,6 +217,7 @@ where
                 Ok(n) => {
                     self.last_heard = Instant::now();
                     self.ctx.live.add_bytes_in(n);
+                    self.count_records();
                     Ok(())
                 }
                 Err(e) => self.channel_failed(&e),
@@ -532,6 +534,13 @@ where
     }
 
     /// Seals whatever is queued so it can be written now.
+    /// Reports the plaintext sealed and opened since the last report.
+    fn count_records(&mut self) {
+        let sealed = self.out.take_sealed();
+        let opened = self.inbound.take_opened();
+        self.ctx.live.add_record_bytes(sealed, opened);
+    }
+
     fn seal_all(&mut self) -> Step {
         self.flush_copy_data()?;
         self.out.seal_all().map_err(sealing_failed)

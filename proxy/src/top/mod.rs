@@ -39,6 +39,8 @@ pub struct Options {
     pub interval: Duration,
     /// Show only this user's sessions.
     pub user: Option<String>,
+    /// Where kills are recorded.
+    pub audit: Option<std::sync::Arc<crate::audit::Audit>>,
 }
 
 /// Why `top` will not run with its output or input redirected.
@@ -57,7 +59,13 @@ pub async fn run(open: OpenStore, options: Options) -> Result<(), AnyError> {
     let mut hangup = signal(SignalKind::hangup())?;
     let (request_tx, request_rx) = mpsc::channel(8);
     let (update_tx, mut updates) = mpsc::channel(8);
-    let poller = tokio::spawn(source::run(open, options.interval, request_rx, update_tx));
+    let poller = tokio::spawn(source::run(
+        open,
+        options.interval,
+        options.audit.clone(),
+        request_rx,
+        update_tx,
+    ));
     let mut screen = match Screen::enter() {
         Ok(screen) => screen,
         Err(e) => {

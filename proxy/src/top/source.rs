@@ -7,12 +7,14 @@
 use std::error::Error;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio::time::{MissedTickBehavior, timeout};
 
 use super::data::Sample;
+use crate::audit::Audit;
 use crate::registry::{Control, notify_control};
 use crate::users::UserStore;
 
@@ -63,6 +65,7 @@ pub enum Update {
 pub async fn run(
     open: OpenStore,
     interval: Duration,
+    audit: Option<Arc<Audit>>,
     mut requests: mpsc::Receiver<Request>,
     updates: mpsc::Sender<Update>,
 ) {
@@ -89,6 +92,12 @@ pub async fn run(
                 None => return,
                 Some(Request::Kill { id, user }) => {
                     let result = kill(store.as_ref(), &id).await;
+                    if let (Ok(()), Some(audit)) = (&result, &audit) {
+                        audit.admin(
+                            "session_kill",
+                            serde_json::json!({"session": id, "user": user, "from": "top"}),
+                        );
+                    }
                     Update::Killed { id, user, result }
                 }
             },
@@ -204,7 +213,13 @@ mod tests {
         });
         let (_requests, request_rx) = mpsc::channel(1);
         let (update_tx, mut updates) = mpsc::channel(1);
-        let poller = tokio::spawn(run(open, Duration::from_millis(10), request_rx, update_tx));
+        let poller = tokio::spawn(run(
+            open,
+            Duration::from_millis(10),
+            None,
+            request_rx,
+            update_tx,
+        ));
         for _ in 0..3 {
             match updates.recv().await {
                 Some(Update::Failed(why)) => {
@@ -228,7 +243,13 @@ mod tests {
             Box::new(|| Box::pin(async { Err::<UserStore, AnyError>("refused".into()) }));
         let (requests, request_rx) = mpsc::channel(1);
         let (update_tx, mut updates) = mpsc::channel(1);
-        let poller = tokio::spawn(run(open, Duration::from_secs(3600), request_rx, update_tx));
+        let poller = tokio::spawn(run(
+            open,
+            Duration::from_secs(3600),
+            None,
+            request_rx,
+            update_tx,
+        ));
         assert!(matches!(updates.recv().await, Some(Update::Failed(_))));
         requests
             .send(Request::Kill {

@@ -1,4 +1,4 @@
-//! `cor4-proxy user …` as an operator runs it: every action audited, the
+//! `cor4-proxy user …` and `kill` as an operator runs them: every action audited, the
 //! list shows ranges and locks, a reset can force a password change.
 
 use std::io::Write;
@@ -107,6 +107,11 @@ async fn admin_actions_are_audited_and_listed() {
     let client = connect(&proxy, &user, &reset).await;
     assert!(client.must_change_password(), "the reset forces a change");
     client.close().await.expect("close");
+
+    // Ending sessions is an admin action too (its effect is in sessions.rs).
+    let (said, err) = cor4_proxy(&["kill", "--user", &user], "");
+    assert!(said.contains(&user), "{said}");
+    assert!(!audited(&err, "session_kill", &user)["by"].is_null());
 
     let (_, err) = cor4_proxy(&["user", "remove", &user], "");
     audited(&err, "user_remove", &user);

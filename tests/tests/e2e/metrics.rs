@@ -89,7 +89,18 @@ async fn metrics_parse_and_count_the_work_done() {
     assert_eq!(sample(&scrape, "cor4_queries_total", None), 1.0);
     assert_eq!(sample(&scrape, "cor4_sessions", None), 1.0);
     assert_eq!(sample(&scrape, "cor4_backend_connections", None), 1.0);
-    assert!(sample(&scrape, "cor4_client_bytes_sent_total", None) > 0.0);
+    // Every byte after the login is a record: the plaintext in them is
+    // the bytes on the wire less a header and a tag per record.
+    let sent = sample(&scrape, "cor4_client_bytes_sent_total", None);
+    let sealed = sample(&scrape, "cor4_rc6_bytes_sealed_total", None);
+    assert!(sent > 0.0);
+    assert!(sealed > 0.0 && sealed < sent, "sealed {sealed} of {sent}");
+    let received = sample(&scrape, "cor4_client_bytes_received_total", None);
+    let opened = sample(&scrape, "cor4_rc6_bytes_opened_total", None);
+    assert!(
+        opened > 0.0 && opened < received,
+        "opened {opened} of {received}"
+    );
     let (_, body) = get(addr, "/metrics").await;
     assert!(body.contains("cor4_query_seconds_count 1\n"), "{body}");
 
