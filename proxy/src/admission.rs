@@ -3,10 +3,13 @@
 //! client in the sealed login reply (`docs/protocol.md` §6.2 step 5), so a
 //! client is never told OK and then dropped.
 
+use std::sync::Arc;
+
 use cor4_protocol::ErrorCode;
 
 use crate::config::DuplicateLogin;
 use crate::pgwire::PgConn;
+use crate::pool::Connect;
 use crate::registry::{Control, LiveSession, notify_control};
 use crate::server::ServerState;
 use crate::users::{UserRecord, UserStore};
@@ -70,10 +73,20 @@ pub(crate) async fn admission(
     }
 }
 
-/// Connects the session's PostgreSQL connection as the user's own role. If
+/// How the pool opens a connection for `user`: as the user's own role. If
 /// the role's password was changed behind the proxy's back (a user may
 /// `ALTER ROLE CURRENT_USER PASSWORD`), it is reset once and retried.
-pub(crate) async fn connect_backend(
+pub(crate) fn connector(store: &Arc<UserStore>, user: &UserRecord) -> Connect {
+    let store = Arc::clone(store);
+    let user = Arc::new(user.clone());
+    Arc::new(move || {
+        let store = Arc::clone(&store);
+        let user = Arc::clone(&user);
+        Box::pin(async move { connect_backend(&store, &user).await })
+    })
+}
+
+async fn connect_backend(
     store: &UserStore,
     user: &UserRecord,
 ) -> Result<PgConn, crate::pgwire::PgError> {

@@ -439,6 +439,20 @@ async fn serve_with(
         }
     }
     spawn_reload(common.clone(), args.clone(), Arc::clone(&state));
+    {
+        // Idle pooled connections past --pool-idle-timeout are closed.
+        let pool = Arc::clone(&state.pool);
+        let mut rx = rx.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = tick.tick() => pool.reap(),
+                    _ = rx.changed() => return,
+                }
+            }
+        });
+    }
     serve(listener, state, rx).await;
     let _ = sync.await;
     if let Some(supervisor) = supervisor {

@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use serde::Deserialize;
 
+use crate::pool::{PoolLimits, PoolMode};
 use cor4_protocol::crypto::{KsfParams, MAX_RECORD_LIMIT, MIN_RECORD_LIMIT};
 
 /// The command line.
@@ -263,6 +264,22 @@ pub struct ServeArgs {
     /// address [default: off].
     #[arg(long, env = "COR4_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,
+    /// How long a session holds its PostgreSQL connection: for the whole
+    /// session, or only while a transaction (or a statement outside one)
+    /// runs [default: session].
+    #[arg(long, env = "COR4_POOL_MODE")]
+    pub pool_mode: Option<PoolMode>,
+    /// Idle PostgreSQL connections kept per user; in transaction mode also
+    /// the most one user's sessions use at once [default: 20].
+    #[arg(long, env = "COR4_POOL_SIZE")]
+    pub pool_size: Option<usize>,
+    /// Seconds an unused pooled connection is kept open [default: 600].
+    #[arg(long, env = "COR4_POOL_IDLE_TIMEOUT")]
+    pub pool_idle_timeout: Option<u64>,
+    /// Seconds a request waits for a pooled connection before it fails
+    /// with ERROR 35 (SQLSTATE 53300) [default: 30].
+    #[arg(long, env = "COR4_POOL_WAIT_TIMEOUT")]
+    pub pool_wait_timeout: Option<u64>,
 }
 
 impl ServeArgs {
@@ -323,6 +340,10 @@ pub struct FileConfig {
     duplicate_login: Option<DuplicateLogin>,
     instance_name: Option<String>,
     metrics_listen: Option<SocketAddr>,
+    pool_mode: Option<PoolMode>,
+    pool_size: Option<usize>,
+    pool_idle_timeout: Option<u64>,
+    pool_wait_timeout: Option<u64>,
 }
 
 /// Where the proxy's PostgreSQL is.
@@ -392,6 +413,10 @@ pub struct Config {
     pub instance_name: Option<String>,
     /// Where metrics and health are served.
     pub metrics_listen: Option<SocketAddr>,
+    /// How long a session holds its PostgreSQL connection.
+    pub pool_mode: PoolMode,
+    /// The pool's limits.
+    pub pool: PoolLimits,
 }
 
 /// A configuration problem, reported before anything starts.
@@ -642,6 +667,22 @@ impl Config {
                 .unwrap_or_default(),
             instance_name,
             metrics_listen: serve.metrics_listen.or(file.metrics_listen),
+            pool_mode: serve.pool_mode.or(file.pool_mode).unwrap_or_default(),
+            pool: PoolLimits {
+                size: serve.pool_size.or(file.pool_size).unwrap_or(20).max(1),
+                idle_timeout: Duration::from_secs(
+                    serve
+                        .pool_idle_timeout
+                        .or(file.pool_idle_timeout)
+                        .unwrap_or(600),
+                ),
+                wait_timeout: Duration::from_secs(
+                    serve
+                        .pool_wait_timeout
+                        .or(file.pool_wait_timeout)
+                        .unwrap_or(30),
+                ),
+            },
         })
     }
 }

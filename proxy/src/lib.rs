@@ -22,6 +22,7 @@ mod login;
 pub mod metrics;
 pub mod pg_embedded;
 pub mod pgwire;
+pub mod pool;
 pub mod registry;
 pub mod relay;
 pub mod reload;

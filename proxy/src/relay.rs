@@ -48,7 +48,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use crate::pgwire::PgConn;
+use crate::pool::Backend;
 use crate::users::{UserError, UserStore};
 
 /// Sealed bytes waiting for the client past which the session stops
@@ -180,7 +180,7 @@ pub struct SessionSummary {
 pub async fn run_session<R, W>(
     reader: SealedReader<R>,
     writer: SealedWriter<W>,
-    pg: PgConn,
+    pg: Backend,
     ctx: SessionContext,
 ) -> SessionSummary
 where

@@ -50,6 +50,17 @@ pub fn merge(old: &Config, new: Config) -> (Config, Changes) {
         &old.duplicate_login,
         &new.duplicate_login,
     );
+    applied("pool_size", &old.pool.size, &new.pool.size);
+    applied(
+        "pool_idle_timeout",
+        &old.pool.idle_timeout,
+        &new.pool.idle_timeout,
+    );
+    applied(
+        "pool_wait_timeout",
+        &old.pool.wait_timeout,
+        &new.pool.wait_timeout,
+    );
 
     // Values are not printed: a database URL may hold a password.
     let mut restart = |name: &str, before: &dyn Debug, after: &dyn Debug| {
@@ -67,6 +78,7 @@ pub fn merge(old: &Config, new: Config) -> (Config, Changes) {
     restart("audit_log", &old.audit_log, &new.audit_log);
     restart("instance_name", &old.instance_name, &new.instance_name);
     restart("metrics_listen", &old.metrics_listen, &new.metrics_listen);
+    restart("pool_mode", &old.pool_mode, &new.pool_mode);
 
     let kept = Config {
         database: old.database.clone(),
@@ -79,6 +91,7 @@ pub fn merge(old: &Config, new: Config) -> (Config, Changes) {
         audit_log: old.audit_log.clone(),
         instance_name: old.instance_name.clone(),
         metrics_listen: old.metrics_listen,
+        pool_mode: old.pool_mode,
         ..new
     };
     (kept, changes)

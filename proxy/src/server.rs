@@ -19,12 +19,13 @@ use cor4_protocol::handshake::Verified;
 use cor4_protocol::io::{SealedReader, SealedWriter};
 use cor4_protocol::packet::{ErrorPacket, LOGIN_FLAG_MUST_CHANGE_PASSWORD, Packet, kind};
 
-use crate::admission::{admission, connect_backend};
+use crate::admission::{admission, connector};
 use crate::audit::Audit;
 use crate::config::Config;
 use crate::limits::{ByteBudget, PendingLogins, Slots};
 use crate::login::login;
 use crate::metrics::LoginOutcome;
+use crate::pool::{AcquireError, Backend, Pool};
 use crate::registry::Registry;
 use crate::relay::{self, SessionContext};
 use crate::supervisor::DatabaseStatus;
@@ -51,6 +52,8 @@ pub struct ServerState {
     sessions: Arc<Slots>,
     /// Sessions' PostgreSQL connections (`--max-backends`).
     pub backends: Arc<Slots>,
+    /// Where sessions get their PostgreSQL connections.
+    pub pool: Arc<Pool>,
     /// Connections that have not logged in yet.
     pending: Arc<PendingLogins>,
     /// The bytes sessions share for large packets.
@@ -67,11 +70,19 @@ impl ServerState {
         registry: Arc<Registry>,
         database: Arc<DatabaseStatus>,
     ) -> Arc<Self> {
+        let backends = Slots::new(config.max_backends.unwrap_or(usize::MAX));
+        let pool = Pool::new(
+            config.pool_mode,
+            config.pool,
+            Arc::clone(&backends),
+            Arc::clone(registry.metrics()),
+        );
         Arc::new(ServerState {
             registry,
             database,
             sessions: Slots::new(config.max_sessions),
-            backends: Slots::new(config.max_backends.unwrap_or(usize::MAX)),
+            backends,
+            pool,
             pending: PendingLogins::new(config.max_pending_logins, config.max_pending_per_address),
             budget: ByteBudget::new(config.max_buffered),
             config: std::sync::RwLock::new(Arc::clone(&config)),
@@ -102,6 +113,7 @@ impl ServerState {
         if let Some(max) = kept.max_backends {
             self.backends.set_limit(max);
         }
+        self.pool.set_limits(kept.pool);
         self.pending
             .set_limits(kept.max_pending_logins, kept.max_pending_per_address);
         *self
@@ -260,15 +272,6 @@ async fn connection(
         refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
         return;
     };
-    let Some(backend_slot) = state.backends.try_take() else {
-        tracing::warn!(%peer, user = %user.name, limit = state.backends.limit(), "no PostgreSQL connection left; refusing the login");
-        let refusal = (
-            ErrorCode::BackendUnavailable,
-            "PostgreSQL has no connection left for another session; try again later",
-        );
-        refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
-        return;
-    };
     let live = state.registry.register(&user.name, peer);
     // Registered first: a lock or kill from now on reaches this session.
     if let Some((code, message)) = admission(&state, &user, &live).await {
@@ -276,15 +279,25 @@ async fn connection(
         refuse_session(&state, peer, &user.name, verified, stream, (code, message)).await;
         return;
     }
-    let pg = match connect_backend(&state.store, &user).await {
+    let pg = match Backend::login(&state.pool, &user.name, connector(&state.store, &user)).await {
         Ok(pg) => pg,
-        Err(e) => {
+        Err(AcquireError::Connect(e)) => {
             tracing::error!(user = %user.name, error = %e, "cannot connect to PostgreSQL for a session");
             state.registry.remove(&live.id);
             let message = match e.code() {
                 Some(code) => format!("PostgreSQL refused the session ({code}): {e}"),
                 None => format!("the proxy cannot reach PostgreSQL: {e}"),
             };
+            let refusal = (ErrorCode::BackendUnavailable, message.as_str());
+            refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
+            return;
+        }
+        Err(full @ AcquireError::Exhausted { .. }) => {
+            tracing::warn!(%peer, user = %user.name, "no PostgreSQL connection left; refusing the login");
+            state.registry.remove(&live.id);
+            let message = format!(
+                "PostgreSQL has no connection left for another session ({full}); try again later"
+            );
             let refusal = (ErrorCode::BackendUnavailable, message.as_str());
             refuse_session(&state, peer, &user.name, verified, stream, refusal).await;
             return;
@@ -302,7 +315,6 @@ async fn connection(
         return;
     }
     metrics.login(LoginOutcome::Ok);
-    metrics.backends.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
     let (read, write) = stream.into_split();
     let reader = SealedReader::new(read, channel.opener, state.config().max_packet);
@@ -325,7 +337,6 @@ async fn connection(
     };
     let summary = relay::run_session(reader, writer, pg, ctx).await;
     state.registry.remove(&live.id);
-    metrics.backends.fetch_sub(1, Ordering::Relaxed);
     state.audit.record(
         "session_end",
         Some(peer),
@@ -337,7 +348,7 @@ async fn connection(
             "end": summary.end.as_str(),
         }),
     );
-    drop((slot, backend_slot));
+    drop(slot);
 }
 
 /// CHPASS through the user store, with an audit record of each attempt.

@@ -9,6 +9,10 @@
 //!                Execute("", all rows), Sync
 //!                 ◀ RowDescription | NoData, DataRow…, CommandComplete, Ready
 //!  send_close    Close(S, name), Sync   ◀ Ready
+//!
+//! Transaction pooling prepares statements again where they are missing:
+//! `send_prepare_replacing` and `Statement::Reparse` put Close(S, name)
+//! before the Parse, so the name is free whatever the connection had.
 //! ```
 //!
 //! Parameters travel in text form, which PostgreSQL reads according to the
@@ -30,6 +34,16 @@ pub type Param<'a> = Option<&'a [u8]>;
 pub enum Statement<'a> {
     /// A statement prepared earlier under this name.
     Named(&'a str),
+    /// A named statement this connection may not have: any statement of
+    /// that name is closed and the SQL parsed under it first.
+    Reparse {
+        /// The statement's name.
+        name: &'a str,
+        /// The SQL text.
+        sql: &'a str,
+        /// One OID per parameter, or fewer.
+        types: &'a [u32],
+    },
     /// Parse this SQL as the unnamed statement, with these parameter type
     /// OIDs (0: PostgreSQL infers the type).
     Unnamed {
@@ -59,6 +73,21 @@ impl PgConn {
         self.start_request().await
     }
 
+    /// [`send_prepare`](Self::send_prepare), after closing any statement
+    /// of that name (no error when there is none).
+    pub async fn send_prepare_replacing(
+        &mut self,
+        name: &str,
+        sql: &str,
+        types: &[u32],
+    ) -> Result<(), PgError> {
+        self.check_idle()?;
+        check_text(name)?;
+        check_text(sql)?;
+        frontend::close(b'S', name, &mut self.write_buf).map_err(PgError::Io)?;
+        self.send_prepare(name, sql, types).await
+    }
+
     /// Runs a statement with `params` (text form, NULL as `None`) and all its
     /// rows in text form: RowDescription or NoData, the rows,
     /// CommandComplete, then Ready.
@@ -71,6 +100,14 @@ impl PgConn {
         let name = match statement {
             Statement::Named(name) => {
                 check_text(name)?;
+                name
+            }
+            Statement::Reparse { name, sql, types } => {
+                check_text(name)?;
+                check_text(sql)?;
+                frontend::close(b'S', name, &mut self.write_buf).map_err(PgError::Io)?;
+                frontend::parse(name, sql, types.iter().copied(), &mut self.write_buf)
+                    .map_err(PgError::Io)?;
                 name
             }
             Statement::Unnamed { sql, types } => {

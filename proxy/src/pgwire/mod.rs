@@ -444,6 +444,25 @@ impl PgConn {
             .inspect_err(|_| self.phase = Phase::Broken)
     }
 
+    /// Whether an idle connection heard from PostgreSQL although it asked
+    /// nothing (a FATAL before PostgreSQL closed it, or the end of the
+    /// stream): it must not be used again. Never waits.
+    pub fn is_stale(&mut self) -> bool {
+        if self.phase != Phase::Idle {
+            return self.phase == Phase::Broken;
+        }
+        let mut byte = [0u8; 1];
+        let mut buf = ReadBuf::new(&mut byte);
+        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        match Pin::new(&mut self.socket).poll_read(&mut cx, &mut buf) {
+            Poll::Pending => false,
+            Poll::Ready(_) => {
+                self.phase = Phase::Broken;
+                true
+            }
+        }
+    }
+
     /// Says goodbye (Terminate) and closes the socket.
     pub async fn close(mut self) -> Result<(), PgError> {
         if self.phase == Phase::Broken {

@@ -25,7 +25,8 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use super::client::{Request, ends_with_ready, too_large};
 use super::convert::{self, ValueMode};
 use super::session::{Session, Step, spawn_cancel};
-use crate::pgwire::{Event, PgError, Statement};
+use crate::pgwire::{Event, PgError};
+use crate::pool::SendError;
 use crate::users::UserError;
 
 /// COPY TO STDOUT data is gathered into COPY_DATA packets of about this
@@ -52,7 +53,6 @@ struct PreparedStatement {
     /// Shown as an EXECUTE's query in the live session list; kept so a
     /// statement can be prepared again on another backend.
     sql: String,
-    #[allow(dead_code)]
     types: Vec<u32>,
 }
 
@@ -163,12 +163,8 @@ where
                     .iter()
                     .map(|t| t.as_deref().map(str::as_bytes))
                     .collect();
-                let statement = Statement::Unnamed {
-                    sql: &q.sql,
-                    types: &types,
-                };
                 self.ctx.live.set_query(&q.sql);
-                let sent = self.pg.send_execute(statement, &args).await;
+                let sent = self.pg.send_execute_unnamed(&q.sql, &types, &args).await;
                 self.began(kind, sent)
             }
             Request::Execute(e) => {
@@ -177,10 +173,12 @@ where
                     .iter()
                     .map(|t| t.as_deref().map(str::as_bytes))
                     .collect();
-                if let Some(statement) = self.state.statements.get(&e.name) {
+                let known = self.state.statements.get(&e.name);
+                if let Some(statement) = known {
                     self.ctx.live.set_query(&statement.sql);
                 }
-                let sent = self.pg.send_execute(Statement::Named(&e.name), &args).await;
+                let known = known.map(|s| (s.sql.as_str(), s.types.as_slice()));
+                let sent = self.pg.send_execute_named(&e.name, known, &args).await;
                 self.began(kind, sent)
             }
             Request::Prepare(p) if p.name.is_empty() => {
@@ -225,11 +223,11 @@ where
     /// A request was sent to PostgreSQL (or could not be): its events now
     /// run through [`on_event`](Self::on_event). Its SQL was given to
     /// `LiveSession::set_query` before it was sent.
-    pub(super) fn began(&mut self, kind: u8, sent: Result<(), PgError>) -> Step {
+    pub(super) fn began(&mut self, kind: u8, sent: Result<(), SendError>) -> Step {
         self.began_with(kind, Mode::Results, sent)
     }
 
-    fn began_with(&mut self, kind: u8, mode: Mode, sent: Result<(), PgError>) -> Step {
+    fn began_with(&mut self, kind: u8, mode: Mode, sent: Result<(), SendError>) -> Step {
         match sent {
             Ok(()) => {
                 self.queries += 1;
@@ -245,17 +243,30 @@ where
     }
 
     /// Answers a request PostgreSQL never saw.
-    fn refuse(&mut self, kind: u8, e: PgError) -> Step {
+    fn refuse(&mut self, kind: u8, e: SendError) -> Step {
         let (sqlstate, message) = match e {
             // What PostgreSQL itself says about a NUL in text.
-            PgError::NulInQuery => ("22021", "invalid byte sequence for encoding \"UTF8\": 0x00"),
-            PgError::QueryTooLarge => ("54000", "the query text is too large for PostgreSQL"),
-            e => return self.backend_gone(&e),
+            SendError::Pg(PgError::NulInQuery) => (
+                "22021",
+                "invalid byte sequence for encoding \"UTF8\": 0x00".to_owned(),
+            ),
+            SendError::Pg(PgError::QueryTooLarge) => (
+                "54000",
+                "the query text is too large for PostgreSQL".to_owned(),
+            ),
+            SendError::Pg(e) => return self.backend_gone(&e),
+            SendError::Refused { sqlstate, message } => (sqlstate, message),
+        };
+        // No connection left to run it on is the proxy's limit, not SQL.
+        let code = if sqlstate == "53300" {
+            ErrorCode::BackendUnavailable
+        } else {
+            ErrorCode::Sql
         };
         self.queue(&Packet::Error(cor4_protocol::packet::ErrorPacket {
             answered: kind,
-            code: ErrorCode::Sql.as_i32(),
-            message: message.to_owned(),
+            code: code.as_i32(),
+            message,
             sqlstate: sqlstate.to_owned(),
             severity: "ERROR".to_owned(),
             ..Default::default()

@@ -30,7 +30,8 @@ use super::{
     SessionEnd, WRITE_THRESHOLD, convert,
 };
 use crate::limits::SMALL_PACKET;
-use crate::pgwire::{CancelToken, PgConn, PgError};
+use crate::pgwire::{CancelToken, PgError};
+use crate::pool::Backend;
 
 /// The idle timer's deadline when sessions may idle forever.
 const NO_IDLE_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 3600);
@@ -80,8 +81,7 @@ pub(super) struct Session<R, W> {
     pub(super) out: SealedOutbound,
     /// A write to the client failed or was abandoned: nothing more may go out.
     poisoned: bool,
-    pub(super) pg: PgConn,
-    cancel: CancelToken,
+    pub(super) pg: Backend,
     pub(super) ctx: SessionContext,
     pub(super) state: SessionState,
     deferred: VecDeque<Request>,
@@ -112,7 +112,7 @@ where
     pub(super) fn new(
         reader: SealedReader<R>,
         writer: SealedWriter<W>,
-        pg: PgConn,
+        pg: Backend,
         ctx: SessionContext,
     ) -> Self {
         let (rd, inbound) = reader.into_parts();
@@ -126,7 +126,6 @@ where
             wr,
             out,
             poisoned: false,
-            cancel: pg.cancel_token(),
             pg,
             state: SessionState::new(ctx.must_change_password),
             ctx,
@@ -232,14 +231,14 @@ where
             }
             () = at(self.clock.grace), if self.running.is_some() && self.clock.hard_stop.is_none() => {
                 tracing::info!(user = %self.ctx.user, "shutdown grace over; cancelling the running query");
-                spawn_cancel(self.cancel.clone());
+                spawn_cancel(self.pg.cancel_token());
                 self.clock.hard_stop = Some(Instant::now() + CANCEL_WAIT);
                 Ok(())
             }
             () = at(write_deadline) => {
                 tracing::warn!(user = %self.ctx.user, "the client took nothing for the write timeout; ending the session");
                 if self.running.is_some() {
-                    spawn_cancel(self.cancel.clone());
+                    spawn_cancel(self.pg.cancel_token());
                 }
                 // Nothing more can reach it.
                 self.poisoned = true;
@@ -264,7 +263,7 @@ where
             }
             request = self.ctx.live.end_requested() => {
                 if self.running.is_some() {
-                    spawn_cancel(self.cancel.clone());
+                    spawn_cancel(self.pg.cancel_token());
                 }
                 self.queue(&convert::error_packet(0, request.code, request.message))?;
                 Err(SessionEnd::Ended)
@@ -412,7 +411,7 @@ where
             ClientEvent::Cancel => {
                 // With nothing running there is nothing to cancel (§6.3).
                 if self.running.is_some() {
-                    spawn_cancel(self.cancel.clone());
+                    spawn_cancel(self.pg.cancel_token());
                 }
                 Ok(())
             }
@@ -552,26 +551,12 @@ where
     pub(super) async fn close(self) {
         let Session {
             pg,
-            cancel,
             mut out,
             mut wr,
             poisoned,
             ..
         } = self;
-        if !pg.is_broken() {
-            if !pg.is_idle() {
-                match tokio::time::timeout(CLOSE_TIMEOUT, cancel.cancel()).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "cancelling the running query failed"),
-                    Err(_) => tracing::warn!("cancelling the running query timed out"),
-                }
-            }
-            match tokio::time::timeout(CLOSE_TIMEOUT, pg.close()).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => tracing::debug!(error = %e, "closing the PostgreSQL connection"),
-                Err(_) => tracing::debug!("closing the PostgreSQL connection timed out"),
-            }
-        }
+        pg.finish().await;
         if !poisoned {
             let goodbye = async {
                 out.seal_all()?;
@@ -641,8 +626,12 @@ async fn at(deadline: Option<Instant>) {
     }
 }
 
-/// Asks PostgreSQL to cancel the running statement, without waiting.
-pub(super) fn spawn_cancel(token: CancelToken) {
+/// Asks PostgreSQL to cancel the running statement, without waiting
+/// (nothing to cancel while no connection is held).
+pub(super) fn spawn_cancel(token: Option<CancelToken>) {
+    let Some(token) = token else {
+        return;
+    };
     tokio::spawn(async move {
         if let Err(e) = token.cancel().await {
             tracing::warn!(error = %e, "cancel request to PostgreSQL failed");

@@ -119,7 +119,7 @@ async fn start(options: Options) -> Client {
             RecordSealer::new(&S2C_KEY, Direction::ServerToClient),
             MAX_RECORD,
         ),
-        pg,
+        crate::pool::Backend::dedicated(pg),
         ctx,
     ));
     Client {

@@ -22,6 +22,7 @@ mod memory;
 mod metrics;
 mod pake;
 mod params;
+mod pooling;
 mod queries;
 mod reload;
 mod sessions;
