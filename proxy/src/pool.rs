@@ -317,6 +317,10 @@ impl Pool {
             self.discard(user, conn);
             return;
         }
+        // A large result's memory and budget share go back now, not when
+        // the connection is next used.
+        let mut conn = conn;
+        conn.pg.release_large(IDLE_BUFFER);
         let size = self.limits().size;
         let mut users = lock(&self.users);
         let Some(entry) = users.get_mut(user) else {
@@ -461,6 +465,9 @@ enum Claim {
     Wait(oneshot::Receiver<Grant>),
     Full,
 }
+
+/// Read-buffer room an idle connection keeps.
+const IDLE_BUFFER: usize = 8 * 1024;
 
 /// How long closing a connection may take.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
