@@ -268,15 +268,28 @@ async fn backend_alive(pid: i32) -> bool {
         != Some("0".to_owned())
 }
 
-/// Asserts that backend `pid` leaves pg_stat_activity within `limit`.
-async fn assert_backend_gone_within(pid: i32, limit: Duration) {
+/// How long any observable change may take (generous: a loaded 2-core
+/// machine; how fast it happens is the bench's business).
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Waits until backend `pid` leaves pg_stat_activity.
+async fn wait_backend_gone(pid: i32) {
     let start = Instant::now();
     while backend_alive(pid).await {
         assert!(
-            start.elapsed() < limit,
-            "backend {pid} still in pg_stat_activity after {limit:?}"
+            start.elapsed() < DEADLINE,
+            "backend {pid} still in pg_stat_activity after {DEADLINE:?}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the relay has sent the client's request to PostgreSQL.
+async fn wait_active(c: &Client) {
+    let start = Instant::now();
+    while c.live.state().name() != "active" {
+        assert!(start.elapsed() < DEADLINE, "the request never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
 
@@ -462,16 +475,11 @@ async fn transactions_span_queries_with_ready_statuses() {
 #[tokio::test]
 async fn cancel_interrupts_a_long_query_quickly() {
     let mut c = start(Options::default()).await;
-    c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let start = Instant::now();
+    // Ten minutes: only a working cancel ends it with 57014 in time.
+    c.send(Packet::Query("SELECT pg_sleep(600)".into())).await;
+    wait_active(&c).await;
     c.send(Packet::Cancel).await;
     let shown: Vec<String> = c.until_ready().await.iter().map(show).collect();
-    assert!(
-        start.elapsed() < Duration::from_secs(2),
-        "took {:?}",
-        start.elapsed()
-    );
     let tail: Vec<&str> = shown
         .iter()
         .map(String::as_str)
@@ -490,10 +498,11 @@ async fn cancel_interrupts_a_long_query_quickly() {
 #[tokio::test]
 async fn ping_is_answered_during_a_long_query() {
     let mut c = start(Options::default()).await;
+    // PONG arriving before the query's row shows it was answered while
+    // the query ran.
     c.send(Packet::Query("SELECT 1 AS a, pg_sleep(1.5)".into()))
         .await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let start = Instant::now();
+    wait_active(&c).await;
     c.send(Packet::Ping).await;
     let first = c.recv().await.map(|p| show(&p));
     let first = if first.as_deref() == Some("HEAD a,pg_sleep") {
@@ -502,11 +511,6 @@ async fn ping_is_answered_during_a_long_query() {
         first
     };
     assert_eq!(first.as_deref(), Some("PONG"));
-    assert!(
-        start.elapsed() < Duration::from_millis(500),
-        "PONG took {:?}",
-        start.elapsed()
-    );
     let rest: Vec<String> = c.until_ready().await.iter().map(show).collect();
     assert_eq!(
         rest[rest.len() - 3..],
@@ -807,8 +811,8 @@ async fn a_client_dropping_mid_result_ends_the_backend() {
 async fn a_client_vanishing_during_a_silent_query_ends_the_backend() {
     let mut c = start(Options::default()).await;
     let pid = c.pid;
-    c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    c.send(Packet::Query("SELECT pg_sleep(600)".into())).await;
+    wait_active(&c).await;
     assert!(backend_alive(pid).await);
     vanish_and_expect_backend_gone(c, pid).await;
 }
@@ -817,42 +821,40 @@ async fn a_client_vanishing_during_a_silent_query_ends_the_backend() {
 async fn disconnect_mid_query_cancels_it() {
     let mut c = start(Options::default()).await;
     let pid = c.pid;
-    c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let start = Instant::now();
+    // The backend leaving long before its ten-minute sleep ends shows the
+    // query was cancelled.
+    c.send(Packet::Query("SELECT pg_sleep(600)".into())).await;
+    wait_active(&c).await;
     let summary = c.disconnect().await;
-    assert!(start.elapsed() < Duration::from_secs(2));
     assert_eq!(summary.queries, 1);
-    assert_backend_gone_within(pid, Duration::from_secs(2)).await;
+    wait_backend_gone(pid).await;
 }
 
 #[tokio::test]
 async fn an_idle_session_times_out() {
     let mut c = start(Options {
-        idle_timeout: Some(Duration::from_millis(300)),
+        idle_timeout: Some(Duration::from_secs(3)),
         ..Options::default()
     })
     .await;
     let pid = c.pid;
-    // Activity keeps it alive.
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
+    // Activity keeps it alive: five pings spanning more than the timeout.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(800)).await;
         c.send(Packet::Ping).await;
         assert_eq!(c.recv().await.map(|p| show(&p)).as_deref(), Some("PONG"));
     }
     // A query longer than the timeout is not idleness.
     assert_eq!(
-        c.query_shown("SELECT pg_sleep(0.6) AS s").await,
+        c.query_shown("SELECT pg_sleep(4) AS s").await,
         ["HEAD s", "ROW 1", "END 1 SELECT 1", "READY I"]
     );
-    let start = Instant::now();
     let reply = c.recv().await.expect("an ERROR");
     let e = error(&reply);
     assert_eq!((e.answered, e.code), (0, ErrorCode::IdleTimeout.as_i32()));
-    assert!(start.elapsed() < Duration::from_secs(1));
     assert_eq!(c.recv().await, None, "then the connection closes");
     assert_eq!(c.ended().await.end, SessionEnd::IdleTimeout);
-    assert_backend_gone_within(pid, Duration::from_secs(2)).await;
+    wait_backend_gone(pid).await;
 }
 
 #[tokio::test]
@@ -861,10 +863,7 @@ async fn an_operator_ends_a_session_mid_query_with_its_error() {
     let pid = c.pid;
     assert_eq!(c.live.state().name(), "idle");
     c.send(Packet::Query("SELECT pg_sleep(60)".into())).await;
-    // Wait until the relay says the request runs.
-    while c.live.state().name() != "active" {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    wait_active(&c).await;
     c.live
         .end(ErrorCode::SessionEnded, "an operator ended this session");
     let reply = c.recv().await.expect("an ERROR");
@@ -874,7 +873,7 @@ async fn an_operator_ends_a_session_mid_query_with_its_error() {
     assert_eq!(c.recv().await, None, "then the connection closes");
     assert_eq!(c.live.queries.load(std::sync::atomic::Ordering::Relaxed), 1);
     assert_eq!(c.ended().await.end, SessionEnd::Ended);
-    assert_backend_gone_within(pid, Duration::from_secs(30)).await;
+    wait_backend_gone(pid).await;
 }
 
 #[tokio::test]
@@ -890,13 +889,13 @@ async fn shutdown_ends_an_idle_session_at_once() {
 #[tokio::test]
 async fn shutdown_lets_a_query_finish_within_the_grace() {
     let mut c = start(Options {
-        shutdown_grace: Duration::from_secs(5),
+        shutdown_grace: Duration::from_secs(60),
         ..Options::default()
     })
     .await;
     c.send(Packet::Query("SELECT pg_sleep(0.3) AS s".into()))
         .await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    wait_active(&c).await;
     c.shutdown.send(true).expect("session listening");
     assert_eq!(
         c.until_ready().await.iter().map(show).collect::<Vec<_>>(),
@@ -916,8 +915,8 @@ async fn shutdown_cancels_a_query_after_the_grace() {
     })
     .await;
     let pid = c.pid;
-    c.send(Packet::Query("SELECT pg_sleep(30)".into())).await;
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    c.send(Packet::Query("SELECT pg_sleep(600)".into())).await;
+    wait_active(&c).await;
     c.shutdown.send(true).expect("session listening");
     let replies = c.until_ready().await;
     let shown: Vec<String> = replies.iter().map(show).collect();
@@ -933,7 +932,7 @@ async fn shutdown_cancels_a_query_after_the_grace() {
     let reply = c.recv().await.expect("an ERROR");
     assert_eq!(error(&reply).code, ErrorCode::ServerShutdown.as_i32());
     assert_eq!(c.ended().await.end, SessionEnd::Shutdown);
-    assert_backend_gone_within(pid, Duration::from_secs(2)).await;
+    wait_backend_gone(pid).await;
 }
 
 #[tokio::test]
@@ -972,7 +971,7 @@ async fn a_client_that_reads_nothing_makes_postgres_wait() {
     let sql = format!("SELECT coalesce(wait_event, '') FROM pg_stat_activity WHERE pid = {pid}");
     while admin_value(&sql).await.as_deref() != Some("ClientWrite") {
         assert!(
-            start.elapsed() < Duration::from_secs(10),
+            start.elapsed() < DEADLINE,
             "PostgreSQL never waited for the relay"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -1014,7 +1013,7 @@ async fn large_results_stream_in_order() {
 }
 
 /// Drops the client's socket halves without DISCONNECT; the session must
-/// end as "client disconnected" and its backend `pid` be gone within 2 s.
+/// end as "client disconnected" and its backend `pid` go away.
 async fn vanish_and_expect_backend_gone(c: Client, pid: i32) {
     let Client {
         writer,
@@ -1022,14 +1021,13 @@ async fn vanish_and_expect_backend_gone(c: Client, pid: i32) {
         session,
         ..
     } = c;
-    let start = Instant::now();
     drop((writer, reader));
     let summary = tokio::time::timeout(REPLY_TIMEOUT, session)
         .await
         .expect("ends")
         .expect("no panic");
     assert_eq!(summary.end, SessionEnd::ClientDisconnected);
-    assert_backend_gone_within(pid, Duration::from_secs(2).saturating_sub(start.elapsed())).await;
+    wait_backend_gone(pid).await;
 }
 
 #[tokio::test]
@@ -1047,5 +1045,5 @@ async fn a_client_that_stops_reading_is_ended_after_the_write_timeout() {
     .await;
     let summary = c.ended().await;
     assert_eq!(summary.end, SessionEnd::WriteTimeout);
-    assert_backend_gone_within(pid, Duration::from_secs(30)).await;
+    wait_backend_gone(pid).await;
 }

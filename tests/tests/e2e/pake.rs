@@ -16,7 +16,7 @@ use cor4_tests::{Recorder, Recording, TEST_KSF, units};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-use super::login::{RESPONSE_LEN, median, raw_reply, reply_time};
+use super::login::{RESPONSE_LEN, raw_reply};
 use super::*;
 
 /// Logs in through a recording relay, runs one query, and returns the
@@ -383,24 +383,8 @@ async fn unknown_wrong_and_locked_are_indistinguishable() {
         assert!(e.is_wrong_credentials());
         assert_eq!(e.to_string(), errors[0].to_string());
     }
-    // Time to answer LOGIN, interleaved.
-    let mut times = [Vec::new(), Vec::new(), Vec::new()];
-    for i in 0..30 {
-        for j in 0..3 {
-            let name = [&known, &unknown, &locked][(i + j) % 3];
-            times[(i + j) % 3].push(reply_time(&proxy, name).await);
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    }
-    let medians: Vec<Duration> = times.into_iter().map(median).collect();
-    eprintln!(
-        "median LOGIN_RESPONSE: known {:?}, unknown {:?}, locked {:?}",
-        medians[0], medians[1], medians[2]
-    );
-    let slowest = medians.iter().max().copied().unwrap();
-    let fastest = medians.iter().min().copied().unwrap();
-    let bound = Duration::from_millis(3).max(slowest / 2);
-    assert!(slowest - fastest < bound, "{medians:?}");
+    // That they also take the same time is measured by the bench
+    // ("LOGIN_RESPONSE time"), not asserted here.
 }
 
 /// Replayed and reflected login messages fail: a recorded LOGIN_FINISH

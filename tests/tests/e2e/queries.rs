@@ -112,18 +112,19 @@ async fn cancel_stops_a_running_query_and_keeps_the_session() {
     let (user, password) = new_user("cancel").await;
     let c = connect(&proxy, &user, &password).await;
     let handle = c.cancel_handle();
+    let admin = admin_pg().await;
     let canceller = tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // Once PostgreSQL runs the statement (ten minutes of sleep: only a
+        // working cancel ends it with 57014 before the test's deadline).
+        let start = Instant::now();
+        while !sleeping(&admin, &user).await {
+            assert!(start.elapsed() < DEADLINE, "the query never started");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         handle.cancel().await.unwrap();
     });
-    let start = Instant::now();
-    let err = c.execute("SELECT pg_sleep(30)", &[]).await.unwrap_err();
+    let err = c.execute("SELECT pg_sleep(600)", &[]).await.unwrap_err();
     assert_eq!(err.code().map(|c| c.code()), Some("57014"));
-    assert!(
-        start.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        start.elapsed()
-    );
     canceller.await.unwrap();
     assert_eq!(c.execute("SELECT 1", &[]).await.unwrap(), 1);
 }
@@ -151,11 +152,28 @@ async fn a_client_leaving_mid_result_leaves_no_backend_behind() {
     let start = Instant::now();
     while backends(&admin, &user).await > 0 {
         assert!(
-            start.elapsed() < Duration::from_secs(2),
-            "backend still there after 2 s"
+            start.elapsed() < DEADLINE,
+            "backend still there after {DEADLINE:?}"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// How long any observable change may take.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// Whether `user` has a statement running `pg_sleep` in PostgreSQL.
+async fn sleeping(admin: &tokio_postgres::Client, user: &str) -> bool {
+    admin
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity \
+             WHERE usename = $1 AND state = 'active' AND query LIKE '%pg_sleep%'",
+            &[&user],
+        )
+        .await
+        .unwrap()
+        .get::<_, i64>(0)
+        > 0
 }
 
 async fn backends(admin: &tokio_postgres::Client, user: &str) -> i64 {
@@ -170,14 +188,15 @@ async fn backends(admin: &tokio_postgres::Client, user: &str) -> i64 {
 }
 
 /// SIGTERM: the proxy stops accepting, tells idle sessions it is shutting
-/// down, and exits cleanly well within the grace period.
+/// down, and exits cleanly by itself.
 #[tokio::test]
 async fn sigterm_ends_sessions_and_the_proxy() {
     let mut proxy = Proxy::start(&["--shutdown-grace", "3"]);
     let (user, password) = new_user("sigterm").await;
     let c = connect(&proxy, &user, &password).await;
     c.ping().await.unwrap();
-    let start = Instant::now();
+    // `terminate` kills the proxy after 30 s: a clean exit status means it
+    // left by itself.
     let status = tokio::task::spawn_blocking(move || {
         let status = proxy.terminate();
         (status, proxy)
@@ -185,11 +204,6 @@ async fn sigterm_ends_sessions_and_the_proxy() {
     .await
     .unwrap();
     assert!(status.0.success(), "exit status {}", status.0);
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "took {:?}",
-        start.elapsed()
-    );
     let err = c.execute("SELECT 1", &[]).await.unwrap_err();
     assert!(
         err.error_code() == Some(cor4_protocol::ErrorCode::ServerShutdown) || err.is_closed(),

@@ -26,6 +26,8 @@ const REFUSED: u32 = 600;
 const AT_ONCE: u32 = 8;
 /// Completed logins through the proxy.
 const COMPLETED: u32 = 60;
+/// LOGIN_RESPONSEs timed per user for the known/unknown comparison.
+const REPLIES: usize = 40;
 
 /// One in-memory v3 login at `ksf`: (client time, server time).
 fn v3_login(keys: &ServerKeys, verifier: &Verifier, key: &PasswordKey) -> (Duration, Duration) {
@@ -78,6 +80,44 @@ async fn refused_login(bench: &Bench, n: u32) {
     read_clear_frame(&mut s, 4096).await.unwrap().unwrap();
 }
 
+/// How long the proxy takes to answer LOGIN for `user`, from the first
+/// byte sent to the whole LOGIN_RESPONSE read.
+async fn reply_time(bench: &Bench, user: &str) -> Duration {
+    let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536).unwrap();
+    let mut s = TcpStream::connect(bench.proxy.addr()).await.unwrap();
+    let start = Instant::now();
+    s.write_all(&login).await.unwrap();
+    read_clear_frame(&mut s, 4096).await.unwrap().unwrap();
+    start.elapsed()
+}
+
+/// The median LOGIN_RESPONSE time of a known user and of an unknown one,
+/// interleaved: they must not tell an attacker which names exist.
+async fn reply_times(bench: &Bench) -> (Duration, Duration) {
+    let unknown: String = bench.user.chars().map(|_| 'q').collect();
+    let (mut known, mut absent) = (Vec::new(), Vec::new());
+    for i in 0..REPLIES {
+        let pair = if i % 2 == 0 {
+            (bench.user.as_str(), unknown.as_str())
+        } else {
+            (unknown.as_str(), bench.user.as_str())
+        };
+        for name in [pair.0, pair.1] {
+            let t = reply_time(bench, name).await;
+            if name == bench.user {
+                known.push(t);
+            } else {
+                absent.push(t);
+            }
+            // Let the server record the abandoned attempt first.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+    known.sort();
+    absent.sort();
+    (known[known.len() / 2], absent[absent.len() / 2])
+}
+
 pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
     let keys = ServerKeys::generate();
     let key = PasswordKey::from_password("bench password 1");
@@ -116,6 +156,14 @@ pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
         seconds(registration),
         String::new(),
         None,
+    ));
+
+    let (known, absent) = reply_times(bench).await;
+    figures.push(Figure::new(
+        "LOGIN_RESPONSE time, median, known vs unknown user",
+        micros(known),
+        micros(absent),
+        ratio(known, absent),
     ));
 
     // The real proxy: CPU per refused LOGIN (an unknown name answered from
