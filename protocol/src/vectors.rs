@@ -23,7 +23,7 @@ pub(crate) fn get(name: &str) -> Vec<u8> {
         .filter(|c| !c.is_whitespace() && *c != '|')
         .collect();
     assert!(
-        digits.len() % 2 == 0,
+        digits.len().is_multiple_of(2),
         "vector {name} has an odd number of hex digits"
     );
     (0..digits.len())

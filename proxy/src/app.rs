@@ -135,10 +135,10 @@ fn spawn_reload(common: CommonArgs, serve: ServeArgs, state: Arc<ServerState>) {
             };
             let level = new.log_level.clone();
             let changes = state.reload(new);
-            if let Some(set) = SET_LOG_LEVEL.get() {
-                if let Err(e) = set(&level) {
-                    tracing::warn!("log level not changed: {e}");
-                }
+            if let Some(set) = SET_LOG_LEVEL.get()
+                && let Err(e) = set(&level)
+            {
+                tracing::warn!("log level not changed: {e}");
             }
             if !changes.restart_only.is_empty() {
                 tracing::warn!(
@@ -214,16 +214,16 @@ impl Backend {
 
     /// Stops the embedded cluster if `always` or if this process started it.
     async fn stop(self, always: bool) {
-        if let Some(cluster) = self.cluster {
-            if always || cluster.started_here() {
-                let result = tokio::task::spawn_blocking(move || cluster.stop()).await;
-                match result {
-                    Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
-                    Ok(Err(e)) => {
-                        tracing::error!(error = %e, "stopping embedded PostgreSQL failed")
-                    }
-                    Err(e) => tracing::error!(error = %e, "stopping embedded PostgreSQL failed"),
+        if let Some(cluster) = self.cluster
+            && (always || cluster.started_here())
+        {
+            let result = tokio::task::spawn_blocking(move || cluster.stop()).await;
+            match result {
+                Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "stopping embedded PostgreSQL failed")
                 }
+                Err(e) => tracing::error!(error = %e, "stopping embedded PostgreSQL failed"),
             }
         }
     }

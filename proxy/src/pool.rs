@@ -267,11 +267,9 @@ impl Pool {
             return Claim::Grant(Grant::Conn(Box::new(conn)));
         }
         let at_user_cap = self.mode == PoolMode::Transaction && entry.busy >= limits.size;
-        if !at_user_cap {
-            if let Some(slot) = self.slots.try_take() {
-                entry.busy += 1;
-                return Claim::Grant(Grant::Slot(slot));
-            }
+        if !at_user_cap && let Some(slot) = self.slots.try_take() {
+            entry.busy += 1;
+            return Claim::Grant(Grant::Slot(slot));
         }
         if !at_user_cap {
             // Room held by another user's idle connection: close it.

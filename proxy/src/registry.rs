@@ -6,7 +6,7 @@
 //!  login ok ─register─▶ Registry (this proxy) ◀─snapshot every second─ sync ─▶ cor4.sessions
 //!  relay: state, counters (atomics, no lock per row)        ▲
 //!  end(code, message) ─▶ session's Notify ─▶ relay sends ERROR, ends   │
-//!  cor4-proxy kill / user lock ─NOTIFY cor4_control─▶ every proxy's listener
+//!  cor4-proxy kill / user lock ─row in cor4.control─▶ every proxy's sync (polls twice a second)
 //! ```
 //!
 //! The relay updates a session's state when a request starts and ends and

@@ -204,10 +204,10 @@ where
                 let _ = self.wr.shutdown().await;
             }
             Stop::Failed(e) => {
-                if let Kind::Closed(Some(reason)) = &*e.0 {
-                    if let Ok(mut slot) = self.shared.reason.lock() {
-                        slot.get_or_insert_with(|| (**reason).clone());
-                    }
+                if let Kind::Closed(Some(reason)) = &*e.0
+                    && let Ok(mut slot) = self.shared.reason.lock()
+                {
+                    slot.get_or_insert_with(|| (**reason).clone());
                 }
                 let _ = self.wr.shutdown().await;
             }
@@ -343,10 +343,10 @@ where
                             // The server ends the session (or refuses it
                             // right after the login); say why to whoever
                             // asks next.
-                            if let Ok(Packet::Error(e)) = Packet::decode(body, None) {
-                                if let Ok(mut slot) = self.shared.reason.lock() {
-                                    *slot = Some(e.into());
-                                }
+                            if let Ok(Packet::Error(e)) = Packet::decode(body, None)
+                                && let Ok(mut slot) = self.shared.reason.lock()
+                            {
+                                *slot = Some(e.into());
                             }
                         }
                         _ => {}
@@ -357,10 +357,10 @@ where
                     (kind, answered, body.get(1).copied())
                 }
             };
-            if kind == kind::READY {
-                if let Some(s) = status {
-                    self.shared.status.store(s, Ordering::Relaxed);
-                }
+            if kind == kind::READY
+                && let Some(s) = status
+            {
+                self.shared.status.store(s, Ordering::Relaxed);
             }
             let Some(front) = self.pending.front() else {
                 if kind == kind::ERROR && (answered == 0 || answered == kind::LOGIN) {
@@ -378,10 +378,10 @@ where
             } || (kind == kind::ERROR && (answered == 0 || answered == kind::LOGIN));
             if ends {
                 self.deliver().await?;
-                if let Some(done) = self.pending.pop_front() {
-                    if done.exclusive {
-                        self.release_held()?;
-                    }
+                if let Some(done) = self.pending.pop_front()
+                    && done.exclusive
+                {
+                    self.release_held()?;
                 }
             } else if self.chunk.len() >= CHUNK_LIMIT {
                 self.deliver().await?;

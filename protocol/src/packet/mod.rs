@@ -695,10 +695,11 @@ fn decode_row(
     let bitmap = if with_nulls {
         let bitmap = r.take(columns.len().div_ceil(8), "null bitmap")?;
         let padding_bits = bitmap.len() * 8 - columns.len();
-        if let Some(last) = bitmap.last() {
-            if padding_bits > 0 && last >> (8 - padding_bits) != 0 {
-                return Err(DecodeError::RowMismatch(RowMismatch::BitmapPastColumns));
-            }
+        if let Some(last) = bitmap.last()
+            && padding_bits > 0
+            && last >> (8 - padding_bits) != 0
+        {
+            return Err(DecodeError::RowMismatch(RowMismatch::BitmapPastColumns));
         }
         if bitmap.iter().all(|&b| b == 0) {
             return Err(DecodeError::NonCanonical(NonCanonical::NullRowWithoutNull));

@@ -145,7 +145,7 @@ impl Digits {
 
     /// The decimal `d · 10^e`, trailing zeros dropped.
     fn from_integer(mut d: u64, mut e: i32) -> Digits {
-        while d != 0 && d % 10 == 0 {
+        while d != 0 && d.is_multiple_of(10) {
             d /= 10;
             e += 1;
         }

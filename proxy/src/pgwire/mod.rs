@@ -263,10 +263,10 @@ impl PgConn {
     /// would have to wait.
     pub fn try_next_event(&mut self) -> Result<Option<Event>, PgError> {
         let event = self.try_next_event_inner();
-        if let Err(e) = &event {
-            if e.is_fatal() {
-                self.phase = Phase::Broken;
-            }
+        if let Err(e) = &event
+            && e.is_fatal()
+        {
+            self.phase = Phase::Broken;
         }
         event
     }
@@ -316,10 +316,10 @@ impl PgConn {
     /// unusable (see [`PgError::is_fatal`]); SQL errors are [`Event::Error`].
     pub async fn next_event(&mut self) -> Result<Event, PgError> {
         let event = self.next_event_inner().await;
-        if let Err(e) = &event {
-            if e.is_fatal() {
-                self.phase = Phase::Broken;
-            }
+        if let Err(e) = &event
+            && e.is_fatal()
+        {
+            self.phase = Phase::Broken;
         }
         event
     }

@@ -177,10 +177,8 @@ impl Backend {
         let done = self.conn.as_ref().is_some_and(|c| {
             c.pg.is_idle() && c.pg.transaction_status() == TransactionStatus::Idle
         });
-        if done {
-            if let Some(conn) = self.conn.take() {
-                self.pool.put_back(&self.user, conn);
-            }
+        if done && let Some(conn) = self.conn.take() {
+            self.pool.put_back(&self.user, conn);
         }
     }
 

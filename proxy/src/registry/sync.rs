@@ -105,7 +105,7 @@ pub fn spawn_sync(
                     position = position.max(row.id);
                     apply(&registry, &row);
                 }
-                if ticks % 2 == 0 {
+                if ticks.is_multiple_of(2) {
                     store
                         .publish_sessions(
                             &instance,

@@ -233,7 +233,8 @@ where
                 self.queries += 1;
                 self.ctx.live.request_started();
                 if self.ctx.log_queries {
-                    tracing::info!(user = %self.ctx.user, request = kind, "request sent");
+                    let sql = self.ctx.live.query_text().unwrap_or_default();
+                    tracing::info!(user = %self.ctx.user, request = kind, sql = %sql, "request sent");
                 }
                 self.running = Some(Running::new(kind, mode));
                 Ok(())
@@ -323,15 +324,16 @@ where
                 run.failed = true;
                 let all = self.state.has(option::ERROR_FIELDS);
                 let mut packet = convert::sql_error(run.kind, &e, all);
-                if let Packet::Error(error) = &mut packet {
-                    if self.cancelled_for_shutdown() && e.code == SHUTDOWN_CANCEL_SQLSTATE {
-                        // PostgreSQL says "canceling statement due to user
-                        // request": the user did not ask; the server stops.
-                        error.code = ErrorCode::ServerShutdown.as_i32();
-                        error.message =
-                            "the server is shutting down; the running statement was cancelled"
-                                .to_owned();
-                    }
+                if let Packet::Error(error) = &mut packet
+                    && self.cancelled_for_shutdown()
+                    && e.code == SHUTDOWN_CANCEL_SQLSTATE
+                {
+                    // PostgreSQL says "canceling statement due to user
+                    // request": the user did not ask; the server stops.
+                    error.code = ErrorCode::ServerShutdown.as_i32();
+                    error.message =
+                        "the server is shutting down; the running statement was cancelled"
+                            .to_owned();
                 }
                 self.queue(&packet)?;
             }

@@ -450,10 +450,10 @@ where
                 Ok(e) => self.on_event(e)?,
                 Err(e) => return self.backend_gone(&e),
             }
-            if let Some(reason) = self.take_copy_abort() {
-                if let Err(e) = self.pg.copy_fail(&reason).await {
-                    return self.backend_gone(&e);
-                }
+            if let Some(reason) = self.take_copy_abort()
+                && let Err(e) = self.pg.copy_fail(&reason).await
+            {
+                return self.backend_gone(&e);
             }
             if self.running.is_none() || self.out.sealed().len() >= WRITE_THRESHOLD {
                 return Ok(());

@@ -50,15 +50,14 @@ impl TestCluster {
 
 impl Drop for TestCluster {
     fn drop(&mut self) {
-        if let Some(cluster) = self.cluster.take() {
-            if cluster.stop().is_err() {
-                if let Some(pid) = cluster.postmaster_pid() {
-                    let _ = Command::new("kill")
-                        .args(["-QUIT", &pid.to_string()])
-                        .status();
-                    std::thread::sleep(Duration::from_secs(1));
-                }
-            }
+        if let Some(cluster) = self.cluster.take()
+            && cluster.stop().is_err()
+            && let Some(pid) = cluster.postmaster_pid()
+        {
+            let _ = Command::new("kill")
+                .args(["-QUIT", &pid.to_string()])
+                .status();
+            std::thread::sleep(Duration::from_secs(1));
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }

@@ -211,10 +211,11 @@ pub(super) async fn footers(
         out.push(format!("Replica Identity: {identity}"));
     }
     tablespace_footer(cx, rel.kind, &rel.tablespace, false, out).await?;
-    if verbose && !cx.hide_tableam() {
-        if let Some(am) = &rel.access_method {
-            out.push(format!("Access method: {am}"));
-        }
+    if verbose
+        && !cx.hide_tableam()
+        && let Some(am) = &rel.access_method
+    {
+        out.push(format!("Access method: {am}"));
     }
     Ok(())
 }
