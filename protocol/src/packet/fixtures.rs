@@ -7,6 +7,7 @@
 //! file there must have a `rejects_…` test here.
 
 use super::*;
+use crate::error::{DecodeError, NonCanonical, RowMismatch};
 
 /// Decodes a fixture the way its fuzz target does:
 ///

@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::{DecodeError, NonCanonical, RowMismatch};
 use crate::vectors;
 use proptest::prelude::*;
 
