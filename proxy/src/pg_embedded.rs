@@ -23,7 +23,7 @@
 //! callers use `tokio::task::spawn_blocking`. A started cluster keeps running
 //! when [`EmbeddedCluster`] is dropped: call [`EmbeddedCluster::stop`].
 
-mod account;
+pub(crate) mod account;
 mod binaries;
 mod error;
 #[cfg(test)]

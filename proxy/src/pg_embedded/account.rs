@@ -14,7 +14,7 @@ const UNPRIVILEGED: [&str; 2] = ["postgres", "nobody"];
 
 /// An account the PostgreSQL processes switch to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Account {
+pub(crate) struct Account {
     pub(super) name: String,
     pub(super) uid: u32,
     pub(super) gid: u32,
@@ -23,7 +23,7 @@ pub(super) struct Account {
 impl Account {
     /// `None` when the proxy is not root (children keep its user), else the
     /// `postgres` account, else `nobody`.
-    pub(super) fn for_server() -> Result<Option<Self>, EmbeddedError> {
+    pub(crate) fn for_server() -> Result<Option<Self>, EmbeddedError> {
         if effective_uid()? != 0 {
             return Ok(None);
         }
@@ -41,13 +41,13 @@ impl Account {
     }
 
     /// Makes `command` run as this account.
-    pub(super) fn apply(&self, command: &mut Command) {
+    pub(crate) fn apply(&self, command: &mut Command) {
         // std drops root's supplementary groups when it switches uid.
         command.uid(self.uid).gid(self.gid);
     }
 
     /// Gives `path` to this account.
-    pub(super) fn chown(&self, path: &Path) -> Result<(), EmbeddedError> {
+    pub(crate) fn chown(&self, path: &Path) -> Result<(), EmbeddedError> {
         std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid)).map_err(|source| {
             EmbeddedError::Io {
                 action: "change the owner of",

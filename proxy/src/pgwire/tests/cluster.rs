@@ -1,12 +1,15 @@
-//! A throwaway PostgreSQL 15 cluster for the tests: initdb in a temp dir,
-//! a Unix socket there plus 127.0.0.1 on a free port, SCRAM and MD5 users.
+//! A throwaway PostgreSQL cluster for the tests: initdb in a temp dir, a
+//! Unix socket there plus 127.0.0.1 on a free port, SCRAM and MD5 users.
 //!
-//! As root, initdb and postgres run as the `postgres` OS user. A watchdog
-//! shell (also that user) stops the server and removes the directory once
-//! the test process is gone, so a shared cluster needs no explicit teardown.
+//! The binaries are found as the proxy finds them ([`PgBinaries::locate`]:
+//! the search path, `pg_config`, the distribution's directories, any
+//! version). As root, initdb and postgres run as the account the embedded
+//! cluster uses (`postgres`, else `nobody`); as anyone else, as that user. A
+//! watchdog shell (the same account) stops the server and removes the
+//! directory once the test process is gone, so a shared cluster needs no
+//! explicit teardown.
 
 use std::fs;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -14,11 +17,9 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::sync::OnceCell;
 use tokio_postgres::Config;
 
+use crate::pg_embedded::PgBinaries;
+use crate::pg_embedded::account::Account;
 use crate::pgwire::{Event, PgConn};
-
-const BIN: &str = "/usr/lib/postgresql/15/bin";
-const PG_UID: u32 = 101;
-const PG_GID: u32 = 104;
 
 pub const SCRAM_USER: &str = "scram_user";
 pub const SCRAM_PASSWORD: &str = "scram secret";
@@ -46,8 +47,35 @@ pub async fn shared() -> &'static Cluster {
     SHARED.get_or_init(Cluster::start).await
 }
 
+/// The binaries and the account they run as (none: this process's own).
+struct Server {
+    bindir: PathBuf,
+    account: Option<Account>,
+}
+
+fn server() -> &'static Server {
+    static SERVER: std::sync::OnceLock<Server> = std::sync::OnceLock::new();
+    SERVER.get_or_init(|| Server {
+        bindir: PgBinaries::locate(None)
+            .expect("PostgreSQL's server binaries (./cor4-dev install test installs them)")
+            .bindir()
+            .to_path_buf(),
+        account: Account::for_server().expect("an account for PostgreSQL"),
+    })
+}
+
+/// `name` from the server binaries, run as the server account.
+fn pg_command(name: &str) -> Command {
+    let mut cmd = Command::new(server().bindir.join(name));
+    as_postgres(&mut cmd);
+    cmd
+}
+
 fn as_postgres(cmd: &mut Command) -> &mut Command {
-    cmd.uid(PG_UID).gid(PG_GID)
+    if let Some(account) = &server().account {
+        account.apply(cmd);
+    }
+    cmd
 }
 
 impl Cluster {
@@ -56,13 +84,16 @@ impl Cluster {
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let dir = Path::new("/tmp").join(format!("cor4-pgwire-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("cor4-pgwire-{}-{nanos}", std::process::id()));
         fs::create_dir(&dir).expect("create cluster dir");
-        std::os::unix::fs::chown(&dir, Some(PG_UID), Some(PG_GID)).expect("chown cluster dir");
+        if let Some(account) = &server().account {
+            account.chown(&dir).expect("chown cluster dir");
+        }
         let data = dir.join("data");
         let log = dir.join("postgres.log");
 
-        let status = as_postgres(Command::new(format!("{BIN}/initdb")).current_dir(&dir))
+        let status = pg_command("initdb")
+            .current_dir(&dir)
             .args([
                 "-D",
                 path_str(&data),
@@ -84,7 +115,8 @@ impl Cluster {
             .expect("free port")
             .port();
         let logfile = fs::File::create(&log).expect("postgres log");
-        let postmaster = as_postgres(Command::new(format!("{BIN}/postgres")).current_dir(&dir))
+        let postmaster = pg_command("postgres")
+            .current_dir(&dir)
             .args([
                 "-D",
                 path_str(&data),
@@ -110,8 +142,9 @@ impl Cluster {
         // Stop the server and remove its files once this process is gone.
         let watchdog = format!(
             "while [ -d /proc/{me} ]; do sleep 0.5; done; \
-             {BIN}/pg_ctl -D '{data}' -m immediate -w stop; rm -rf '{dir}'",
+             '{pg_ctl}' -D '{data}' -m immediate -w stop; rm -rf '{dir}'",
             me = std::process::id(),
+            pg_ctl = server().bindir.join("pg_ctl").display(),
             data = data.display(),
             dir = dir.display(),
         );
@@ -184,7 +217,8 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let _ = as_postgres(Command::new(format!("{BIN}/pg_ctl")).current_dir("/"))
+        let _ = pg_command("pg_ctl")
+            .current_dir("/")
             .args(["-D", path_str(&data), "-m", "immediate", "-w", "stop"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
