@@ -12,6 +12,8 @@
 //! it prints MB/s of the thread's own CPU time (Linux), which stays nearer
 //! the idle figure when other work shares the cores.
 
+#![allow(clippy::expect_used, clippy::panic)]
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

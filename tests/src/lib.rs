@@ -11,6 +11,9 @@
 //!
 //! Every `#[tokio::test]` has its own runtime, so the database is started
 //! synchronously, once per process, by the first test that asks for it.
+
+// Test infrastructure: a failed set-up step is a failed test, said at once.
+#![allow(clippy::expect_used, clippy::panic)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -120,6 +120,7 @@ impl Row {
     /// # Panics
     ///
     /// When the column does not exist or the value does not convert.
+    #[allow(clippy::panic, reason = "documented: `try_get` is the fallible form")]
     pub fn get<'a, I: ColumnIndex, T: FromValue<'a>>(&'a self, idx: I) -> T {
         match self.try_get(idx) {
             Ok(v) => v,

@@ -2,7 +2,7 @@
 //! test run's throwaway cluster, or `COR4_TEST_DATABASE_URL`), real sockets,
 //! and the client from `cor4-protocol`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod abuse;
 mod admin_cli;

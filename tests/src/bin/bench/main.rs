@@ -16,7 +16,7 @@
 //! It starts its own throwaway PostgreSQL (or uses COR4_TEST_DATABASE_URL)
 //! and the release `cor4-proxy` and `cor4`. Timed figures are the best of
 //! three runs unless a section says otherwise.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod copy;
 mod crypto;
