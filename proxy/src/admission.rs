@@ -13,6 +13,7 @@ use crate::pool::Connect;
 use crate::registry::{Control, LiveSession, notify_control};
 use crate::server::ServerState;
 use crate::users::{UserRecord, UserStore};
+use tokio_postgres::error::SqlState;
 
 /// After the password is proven: whether the session may start. The
 /// account is read again (a lock that came during the handshake wins), and
@@ -92,7 +93,7 @@ async fn connect_backend(
 ) -> Result<PgConn, crate::pgwire::PgError> {
     let config = store.session_config(user);
     match PgConn::connect(&config, &[]).await {
-        Err(e) if e.code() == Some("28P01") => {
+        Err(e) if e.code() == Some(SqlState::INVALID_PASSWORD.code()) => {
             tracing::warn!(user = %user.name, "role password did not match; resetting it");
             if let Err(reset) = store.reset_role_password(user).await {
                 tracing::error!(user = %user.name, error = %reset, "cannot reset the role password");

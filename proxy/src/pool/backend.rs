@@ -14,6 +14,7 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 
 use md5::{Digest, Md5};
+use tokio_postgres::error::SqlState;
 
 use super::{AcquireError, Conn, Connect, Pool, PoolMode, guard};
 use crate::limits::ByteBudget;
@@ -30,7 +31,7 @@ pub enum SendError {
     #[error("{message}")]
     Refused {
         /// The SQLSTATE for the client.
-        sqlstate: &'static str,
+        sqlstate: SqlState,
         /// What happened and what to do.
         message: String,
     },
@@ -134,7 +135,7 @@ impl Backend {
                 .map_err(|e| match e {
                     AcquireError::Connect(e) => SendError::Pg(e),
                     exhausted @ AcquireError::Exhausted { .. } => SendError::Refused {
-                        sqlstate: "53300",
+                        sqlstate: SqlState::TOO_MANY_CONNECTIONS,
                         message: format!(
                             "{exhausted}, and none came back within --pool-wait-timeout; \
                              try again, or ask the operator to raise the limits"
@@ -157,7 +158,7 @@ impl Backend {
         match guard::session_state(sql) {
             None => Ok(()),
             Some(why) => Err(SendError::Refused {
-                sqlstate: "0A000",
+                sqlstate: SqlState::FEATURE_NOT_SUPPORTED,
                 message: format!(
                     "{why}; with transaction pooling (--pool-mode transaction) each \
                      transaction may run on a different PostgreSQL connection, so the \
@@ -221,7 +222,7 @@ impl Backend {
         let Some((sql, types)) = known else {
             // What PostgreSQL says of an unknown statement.
             return Err(SendError::Refused {
-                sqlstate: "26000",
+                sqlstate: SqlState::INVALID_SQL_STATEMENT_NAME,
                 message: format!("prepared statement \"{name}\" does not exist"),
             });
         };

@@ -28,6 +28,7 @@ use super::session::{Session, Step, spawn_cancel};
 use crate::pgwire::{Event, PgError};
 use crate::pool::SendError;
 use crate::users::UserError;
+use tokio_postgres::error::SqlState;
 
 /// COPY TO STDOUT data is gathered into COPY_DATA packets of about this
 /// size (PostgreSQL sends one message per row).
@@ -248,18 +249,18 @@ where
         let (sqlstate, message) = match e {
             // What PostgreSQL itself says about a NUL in text.
             SendError::Pg(PgError::NulInQuery) => (
-                "22021",
+                SqlState::CHARACTER_NOT_IN_REPERTOIRE,
                 "invalid byte sequence for encoding \"UTF8\": 0x00".to_owned(),
             ),
             SendError::Pg(PgError::QueryTooLarge) => (
-                "54000",
+                SqlState::PROGRAM_LIMIT_EXCEEDED,
                 "the query text is too large for PostgreSQL".to_owned(),
             ),
             SendError::Pg(e) => return self.backend_gone(&e),
             SendError::Refused { sqlstate, message } => (sqlstate, message),
         };
         // No connection left to run it on is the proxy's limit, not SQL.
-        let code = if sqlstate == "53300" {
+        let code = if sqlstate == SqlState::TOO_MANY_CONNECTIONS {
             ErrorCode::BackendUnavailable
         } else {
             ErrorCode::Sql
@@ -268,7 +269,7 @@ where
             answered: kind,
             code: code.as_i32(),
             message,
-            sqlstate: sqlstate.to_owned(),
+            sqlstate: sqlstate.code().to_owned(),
             severity: "ERROR".to_owned(),
             ..Default::default()
         }))?;
