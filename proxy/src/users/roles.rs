@@ -53,13 +53,7 @@ const HEX: &[u8; 16] = b"0123456789abcdef";
 /// `"name"`, doubling any quote (names are validated identifiers; this is
 /// defence in depth).
 pub(crate) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-/// `'text'`, doubling any quote (`standard_conforming_strings` is on in
-/// every supported PostgreSQL, so backslashes are literal).
-fn quote_literal(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "''"))
+    postgres_protocol::escape::escape_identifier(name)
 }
 
 /// The `PASSWORD '...'` clause: a SCRAM-SHA-256 verifier computed here, so
@@ -67,7 +61,10 @@ fn quote_literal(text: &str) -> String {
 fn password_clause(server_secret: &[u8; 32], role: &str) -> String {
     let verifier =
         postgres_protocol::password::scram_sha_256(role_password(server_secret, role).as_bytes());
-    format!("PASSWORD {}", quote_literal(&verifier))
+    format!(
+        "PASSWORD {}",
+        postgres_protocol::escape::escape_literal(&verifier)
+    )
 }
 
 /// Whether a role of that name exists anywhere in the cluster.
@@ -227,8 +224,7 @@ mod tests {
     }
 
     #[test]
-    fn quotes_identifiers_and_literals() {
+    fn quotes_identifiers() {
         assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
-        assert_eq!(quote_literal("it's"), "'it''s'");
     }
 }
