@@ -41,18 +41,8 @@ pub async fn read_clear_frame<R: AsyncRead + Unpin>(
     if !read_exact_or_eof(reader, &mut header).await? {
         return Ok(None);
     }
-    let len = u32::from_le_bytes(header);
-    if len == 0 {
-        return Err(DecodeError::EmptyFrame.into());
-    }
-    if len > max {
-        return Err(DecodeError::TooLarge {
-            len: u64::from(len),
-            max: u64::from(max),
-        }
-        .into());
-    }
-    let mut body = vec![0u8; usize::try_from(len).map_err(|_| DecodeError::EmptyFrame)?];
+    let len = crate::packet::check_len(u32::from_le_bytes(header), max)?;
+    let mut body = vec![0u8; len];
     reader
         .read_exact(&mut body)
         .await

@@ -26,7 +26,9 @@ pub fn split_frame(buf: &[u8], max: u32) -> Result<Option<(&[u8], usize)>, Decod
     Ok(buf.get(FRAME_HEADER_LEN..total).map(|body| (body, total)))
 }
 
-fn check_len(len: u32, max: u32) -> Result<usize, DecodeError> {
+/// A frame's announced length, refused when empty or over `max` (nothing
+/// is read or allocated before this check).
+pub(crate) fn check_len(len: u32, max: u32) -> Result<usize, DecodeError> {
     if len == 0 {
         return Err(DecodeError::EmptyFrame);
     }

@@ -15,6 +15,7 @@ pub use extended::{
     ColumnDescription, ColumnType, CopyFormat, CopyResponse, Description, DiagField, Execute,
     MAX_PARAMS, Param, ParamDescription, Prepare, QueryParams, option,
 };
+pub(crate) use frame::check_len;
 pub use frame::{FRAME_HEADER_LEN, FrameAssembler, FrameEvent, split_frame};
 
 use crate::crypto::{KE1_LEN, KE2_LEN, KE3_LEN, KsfParams};
