@@ -13,6 +13,7 @@ use cor4_protocol::crypto::{
 };
 use cor4_protocol::handshake::{Account, ClientHandshake, ServerHandshake};
 use cor4_protocol::io::read_clear_frame;
+use cor4_proxy::users::UserStore;
 use sha2::Sha256;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
@@ -70,21 +71,34 @@ fn v2_login(key: &PasswordKey) -> (Duration, Duration) {
     (client, t.elapsed())
 }
 
+/// A connection to the proxy from `127.0.<n / 250 + 1>.<n % 250 + 2>`:
+/// abandoned logins count against their address (20 a minute), so probes
+/// come from addresses of their own and the bench's real logins from
+/// 127.0.0.1 are never refused for them.
+async fn connect_from(bench: &Bench, n: u32) -> TcpStream {
+    let [third, fourth] = [n / 250 + 1, n % 250 + 2].map(|b| u8::try_from(b).unwrap_or(255));
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket
+        .bind(std::net::SocketAddr::from(([127, 0, third, fourth], 0)))
+        .unwrap();
+    socket.connect(bench.proxy.addr()).await.unwrap()
+}
+
 /// Sends LOGIN for a user that does not exist, reads the LOGIN_RESPONSE
 /// and closes, as an attacker probing names would.
 async fn refused_login(bench: &Bench, n: u32) {
     let name = format!("nobody_{n}");
     let (_, login) = ClientHandshake::start(&name, PasswordKey::from_password("x"), 65536).unwrap();
-    let mut s = TcpStream::connect(bench.proxy.addr()).await.unwrap();
+    let mut s = connect_from(bench, n).await;
     s.write_all(&login).await.unwrap();
     read_clear_frame(&mut s, 4096).await.unwrap().unwrap();
 }
 
 /// How long the proxy takes to answer LOGIN for `user`, from the first
 /// byte sent to the whole LOGIN_RESPONSE read.
-async fn reply_time(bench: &Bench, user: &str) -> Duration {
+async fn reply_time(bench: &Bench, user: &str, from: u32) -> Duration {
     let (_, login) = ClientHandshake::start(user, PasswordKey::from_password("x"), 65536).unwrap();
-    let mut s = TcpStream::connect(bench.proxy.addr()).await.unwrap();
+    let mut s = connect_from(bench, from).await;
     let start = Instant::now();
     s.write_all(&login).await.unwrap();
     read_clear_frame(&mut s, 4096).await.unwrap().unwrap();
@@ -92,30 +106,47 @@ async fn reply_time(bench: &Bench, user: &str) -> Duration {
 }
 
 /// The median LOGIN_RESPONSE time of a known user and of an unknown one,
-/// interleaved: they must not tell an attacker which names exist.
+/// interleaved: they must not tell an attacker which names exist. The
+/// known name is a user of its own, unlocked after each probe (an
+/// abandoned login counts as a failure).
 async fn reply_times(bench: &Bench) -> (Duration, Duration) {
-    let unknown: String = bench.user.chars().map(|_| 'q').collect();
-    let (mut known, mut absent) = (Vec::new(), Vec::new());
+    let store = UserStore::open(&cor4_tests::test_database().admin_config())
+        .await
+        .expect("user store");
+    let known = format!("{}_probe", bench.user);
+    store
+        .add_user(&known, "probe password 1", None, false, cor4_tests::TEST_KSF)
+        .await
+        .expect("add the probe user");
+    let unknown: String = known.chars().map(|_| 'q').collect();
+    let (mut known_times, mut unknown_times) = (Vec::new(), Vec::new());
     for i in 0..REPLIES {
-        let pair = if i % 2 == 0 {
-            (bench.user.as_str(), unknown.as_str())
+        let order = if i % 2 == 0 {
+            [known.as_str(), unknown.as_str()]
         } else {
-            (unknown.as_str(), bench.user.as_str())
+            [unknown.as_str(), known.as_str()]
         };
-        for name in [pair.0, pair.1] {
-            let t = reply_time(bench, name).await;
-            if name == bench.user {
-                known.push(t);
-            } else {
-                absent.push(t);
-            }
-            // Let the server record the abandoned attempt first.
+        for name in order {
+            // Addresses after the refused flood's.
+            let from = REFUSED + u32::try_from(i).unwrap_or(0);
+            let t = reply_time(bench, name, from).await;
+            // Let the server record the abandoned attempt, then forget it.
             tokio::time::sleep(Duration::from_millis(20)).await;
+            if name == known {
+                known_times.push(t);
+                store.unlock(&known).await.expect("unlock the probe user");
+            } else {
+                unknown_times.push(t);
+            }
         }
     }
-    known.sort();
-    absent.sort();
-    (known[known.len() / 2], absent[absent.len() / 2])
+    let _ = store.remove(&known).await;
+    known_times.sort();
+    unknown_times.sort();
+    (
+        known_times[known_times.len() / 2],
+        unknown_times[unknown_times.len() / 2],
+    )
 }
 
 pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
@@ -158,14 +189,6 @@ pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
         None,
     ));
 
-    let (known, absent) = reply_times(bench).await;
-    figures.push(Figure::new(
-        "LOGIN_RESPONSE time, median, known vs unknown user",
-        micros(known),
-        micros(absent),
-        ratio(known, absent),
-    ));
-
     // The real proxy: CPU per refused LOGIN (an unknown name answered from
     // a fake record) and per completed login (with the session's
     // PostgreSQL connection), as logins per second per core.
@@ -195,6 +218,14 @@ pub async fn run(bench: &Bench, figures: &mut Vec<Figure>) {
         micros(completed),
         per_core(completed),
         None,
+    ));
+    // Last: the probes are abandoned logins, which count as failures.
+    let (known, absent) = reply_times(bench).await;
+    figures.push(Figure::new(
+        "LOGIN_RESPONSE time, median, known vs unknown user",
+        micros(known),
+        micros(absent),
+        ratio(known, absent),
     ));
 }
 
