@@ -371,9 +371,18 @@ impl UserStore {
         // One statement: the attempt is counted when no lockout runs;
         // either way it says whether the last failure (this one included)
         // is recent, i.e. other attempts may still be under way.
+        // The commit of a counted failure does not wait for the WAL flush
+        // (`set_config(…, true)` lasts until this statement's commit): an
+        // existing user's counted attempt would otherwise answer a flush
+        // later than an unknown name's, which writes nothing, and tell the
+        // two apart. A PostgreSQL crash may forget the last fraction of a
+        // second of failures.
         let row = client
             .query_opt(
-                "WITH counted AS (
+                "WITH async_commit AS (
+                     SELECT set_config('synchronous_commit', 'off', true)
+                 ),
+                 counted AS (
                      UPDATE cor4.users SET
                          last_failure = now(),
                          failed_attempts = failed_attempts + 1,
@@ -388,7 +397,8 @@ impl UserStore {
                  )
                  SELECT EXISTS (SELECT 1 FROM counted),
                         coalesce((SELECT last_failure > now() - interval '10 seconds'
-                                  FROM cor4.users WHERE name = $1), false)",
+                                  FROM cor4.users WHERE name = $1), false),
+                        (SELECT count(*) FROM async_commit)",
                 &[&name, &max, &base, &cap, &judged],
             )
             .await?;

@@ -115,7 +115,13 @@ async fn reply_times(bench: &Bench) -> (Duration, Duration) {
         .expect("user store");
     let known = format!("{}_probe", bench.user);
     store
-        .add_user(&known, "probe password 1", None, false, cor4_tests::TEST_KSF)
+        .add_user(
+            &known,
+            "probe password 1",
+            None,
+            false,
+            cor4_tests::TEST_KSF,
+        )
         .await
         .expect("add the probe user");
     let unknown: String = known.chars().map(|_| 'q').collect();
