@@ -186,13 +186,7 @@ impl PgConn {
 
     /// Every parameter PostgreSQL reported, sorted by name.
     pub fn parameters(&self) -> Vec<(&str, &str)> {
-        let mut all: Vec<_> = self
-            .parameters
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        all.sort_unstable();
-        all
+        sorted_parameters(&self.parameters)
     }
 
     /// The process id of the PostgreSQL backend serving this connection.
@@ -562,6 +556,16 @@ impl PgConn {
 
 /// Refuses text the protocol cannot carry: a NUL byte, or more than a
 /// message can hold.
+/// Reported parameters as name–value pairs sorted by name.
+pub fn sorted_parameters(parameters: &HashMap<String, String>) -> Vec<(&str, &str)> {
+    let mut all: Vec<_> = parameters
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    all.sort_unstable();
+    all
+}
+
 fn check_text(text: &str) -> Result<(), PgError> {
     if text.len() > MAX_QUERY_LEN {
         return Err(PgError::QueryTooLarge);

@@ -337,15 +337,7 @@ impl Backend {
     pub fn parameters(&self) -> Vec<(&str, &str)> {
         match &self.conn {
             Some(conn) => conn.pg.parameters(),
-            None => {
-                let mut all: Vec<_> = self
-                    .parameters
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect();
-                all.sort_unstable();
-                all
-            }
+            None => crate::pgwire::sorted_parameters(&self.parameters),
         }
     }
 
