@@ -20,7 +20,6 @@ pub mod fuzz_hooks;
 pub mod limits;
 mod login;
 pub mod metrics;
-pub mod pg_embedded;
 pub mod pgwire;
 pub mod pool;
 pub mod registry;
@@ -32,3 +31,5 @@ mod top;
 pub mod users;
 
 pub use app::run;
+/// The embedded PostgreSQL cluster (its own crate, shared with the test harness).
+pub use cor4_pg_embedded as pg_embedded;

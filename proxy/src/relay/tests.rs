@@ -86,7 +86,7 @@ struct Client {
 
 async fn start(options: Options) -> Client {
     let cluster = shared().await;
-    let pg = PgConn::connect(&cluster.tcp(SCRAM_USER, SCRAM_PASSWORD), &[])
+    let pg = PgConn::connect(&cluster.tcp_config(SCRAM_USER, SCRAM_PASSWORD), &[])
         .await
         .expect("connect to PostgreSQL");
     let pid = pg.backend_pid();
@@ -246,7 +246,7 @@ fn error(packet: &Packet) -> &ErrorPacket {
 /// The first value of `sql`'s first row, run as the superuser.
 async fn admin_value(sql: &str) -> Option<String> {
     let cluster = shared().await;
-    let mut admin = PgConn::connect(&cluster.superuser(), &[])
+    let mut admin = PgConn::connect(&cluster.superuser_config(), &[])
         .await
         .expect("connect as superuser");
     let events = run(&mut admin, sql).await;

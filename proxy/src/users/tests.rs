@@ -1,12 +1,10 @@
 //! The user store against a real PostgreSQL: a throwaway embedded cluster per
-//! test (the proxy's own launcher, superuser `cor4_admin`, Unix socket and
-//! SCRAM), stopped and deleted on drop even when an assertion fails.
+//! test (the harness's `TempCluster`: the proxy's own launcher, superuser
+//! `cor4_admin`, Unix socket and SCRAM), stopped and deleted on drop even
+//! when an assertion fails.
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use cor4_protocol::crypto::{KsfParams, PasswordKey};
@@ -14,54 +12,7 @@ use cor4_protocol::handshake::{Account, ClientHandshake, ServerHandshake};
 use tokio_postgres::{Client, Config, NoTls};
 
 use super::*;
-use crate::pg_embedded::{EmbeddedCluster, PgBinaries};
-
-struct TestCluster {
-    dir: PathBuf,
-    cluster: Option<EmbeddedCluster>,
-}
-
-impl TestCluster {
-    async fn start() -> TestCluster {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let dir = PathBuf::from(format!(
-            "/tmp/cor4-users-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut guard = TestCluster { dir, cluster: None };
-        let dir = guard.dir.clone();
-        let cluster = tokio::task::spawn_blocking(move || {
-            let binaries = PgBinaries::locate(None).unwrap();
-            EmbeddedCluster::start(&dir, &binaries)
-        })
-        .await
-        .unwrap()
-        .unwrap();
-        guard.cluster = Some(cluster);
-        guard
-    }
-
-    fn admin(&self) -> Config {
-        self.cluster.as_ref().unwrap().admin_config()
-    }
-}
-
-impl Drop for TestCluster {
-    fn drop(&mut self) {
-        if let Some(cluster) = self.cluster.take()
-            && cluster.stop().is_err()
-            && let Some(pid) = cluster.postmaster_pid()
-        {
-            let _ = Command::new("kill")
-                .args(["-QUIT", &pid.to_string()])
-                .status();
-            std::thread::sleep(Duration::from_secs(1));
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
+use cor4_testpg::TempCluster;
 
 async fn connect(config: &Config) -> Client {
     let (client, connection) = config.connect(NoTls).await.unwrap();
@@ -110,13 +61,13 @@ fn proves(store: &UserStore, record: &UserRecord, password: &str) -> bool {
 
 #[tokio::test]
 async fn store_lifecycle() {
-    let pg = TestCluster::start().await;
-    let store = UserStore::open(&pg.admin()).await.unwrap();
+    let pg = TempCluster::start_async().await;
+    let store = UserStore::open(&pg.admin_config()).await.unwrap();
     // Migrations are idempotent and the secret is created once.
-    let again = UserStore::open(&pg.admin()).await.unwrap();
+    let again = UserStore::open(&pg.admin_config()).await.unwrap();
     assert_eq!(store.server_secret(), again.server_secret());
     assert_ne!(store.server_secret(), &[0; 32]);
-    let admin = connect(&pg.admin()).await;
+    let admin = connect(&pg.admin_config()).await;
     let versions: i64 = admin
         .query_one("SELECT count(*) FROM cor4.schema_version", &[])
         .await
@@ -300,10 +251,10 @@ async fn store_lifecycle() {
 
 #[tokio::test]
 async fn failed_logins_lock_then_back_off() {
-    let pg = TestCluster::start().await;
+    let pg = TempCluster::start_async().await;
     // Two proxies starting at once: one creates the database and migrates,
     // the other waits for it, and both end up with the same secret.
-    let admin = pg.admin();
+    let admin = pg.admin_config();
     let (first, second) = tokio::join!(
         UserStore::open_database(&admin, "cor4"),
         UserStore::open_database(&admin, "cor4")
@@ -433,8 +384,10 @@ async fn failed_logins_lock_then_back_off() {
 
 #[tokio::test]
 async fn sessions_are_isolated() {
-    let pg = TestCluster::start().await;
-    let store = UserStore::open_database(&pg.admin(), "cor4").await.unwrap();
+    let pg = TempCluster::start_async().await;
+    let store = UserStore::open_database(&pg.admin_config(), "cor4")
+        .await
+        .unwrap();
     store
         .add_user("a", "password of a", None, false, ITER)
         .await
@@ -539,15 +492,15 @@ async fn sessions_are_isolated() {
 
 #[tokio::test]
 async fn works_with_a_createrole_database_owner_as_admin() {
-    let pg = TestCluster::start().await;
-    let su = connect(&pg.admin()).await;
+    let pg = TempCluster::start_async().await;
+    let su = connect(&pg.admin_config()).await;
     su.batch_execute("CREATE ROLE ext_admin LOGIN CREATEROLE PASSWORD 'ext admin password'")
         .await
         .unwrap();
     su.batch_execute("CREATE DATABASE extdb OWNER ext_admin")
         .await
         .unwrap();
-    let mut admin = pg.admin();
+    let mut admin = pg.admin_config();
     admin
         .user("ext_admin")
         .password("ext admin password")

@@ -308,7 +308,8 @@ async fn proxy_runs_over_verified_tls() {
         path(&pki.wrong_ca)
     ));
     let output = Command::new(cor4_tests::binary("cor4-proxy"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        // No retries: the refusal is the same on every attempt.
+        .args(["serve", "--listen", "127.0.0.1:0", "--connect-retry", "0"])
         .env("COR4_DATABASE_URL", &wrong)
         .stdin(Stdio::null())
         .output()

@@ -1,4 +1,4 @@
-//! Tests against a real PostgreSQL 15 (see `cluster`) and against fake
+//! Tests against a real PostgreSQL (see `cluster`) and against fake
 //! servers on loopback for what a real one never does.
 
 pub(crate) mod cluster;
@@ -10,14 +10,14 @@ use tokio::net::TcpListener;
 
 use super::Statement;
 use super::{AuthError, Event, PgConn, PgError, TransactionStatus};
-use cluster::{Cluster, MD5_PASSWORD, MD5_USER, SCRAM_PASSWORD, SCRAM_USER, run, shared, summary};
+use cluster::{MD5_PASSWORD, MD5_USER, SCRAM_PASSWORD, SCRAM_USER, run, shared, summary};
 
 /// How long any observable change may take.
 const DEADLINE: Duration = Duration::from_secs(60);
 
 async fn scram_conn() -> PgConn {
     let cluster = shared().await;
-    PgConn::connect(&cluster.tcp(SCRAM_USER, SCRAM_PASSWORD), &[])
+    PgConn::connect(&cluster.tcp_config(SCRAM_USER, SCRAM_PASSWORD), &[])
         .await
         .expect("connect with SCRAM")
 }
@@ -49,7 +49,7 @@ async fn connects_with_scram_and_reports_parameters() {
 #[tokio::test]
 async fn connects_with_md5() {
     let cluster = shared().await;
-    let mut conn = PgConn::connect(&cluster.tcp(MD5_USER, MD5_PASSWORD), &[])
+    let mut conn = PgConn::connect(&cluster.tcp_config(MD5_USER, MD5_PASSWORD), &[])
         .await
         .expect("connect with MD5");
     let events = run(&mut conn, "SELECT current_user").await;
@@ -60,7 +60,7 @@ async fn connects_with_md5() {
 async fn rejects_wrong_password_with_server_error() {
     let cluster = shared().await;
     for user in [SCRAM_USER, MD5_USER] {
-        match PgConn::connect(&cluster.tcp(user, "wrong"), &[]).await {
+        match PgConn::connect(&cluster.tcp_config(user, "wrong"), &[]).await {
             Err(PgError::Auth(AuthError::Rejected(e))) => {
                 assert_eq!(e.code, "28P01", "{user}");
                 assert!(e.message.contains("password authentication failed"), "{e}");
@@ -76,7 +76,7 @@ async fn rejects_missing_password() {
     let mut config = tokio_postgres::Config::new();
     config
         .host("127.0.0.1")
-        .port(cluster.port)
+        .port(cluster.port())
         .user(SCRAM_USER)
         .dbname("postgres");
     assert!(matches!(
@@ -88,7 +88,7 @@ async fn rejects_missing_password() {
 #[tokio::test]
 async fn refuses_unknown_database_as_db_error() {
     let cluster = shared().await;
-    let mut config = cluster.superuser();
+    let mut config = cluster.superuser_config();
     config.dbname("no_such_db");
     match PgConn::connect(&config, &[]).await {
         Err(e @ PgError::Db(_)) => assert_eq!(e.code(), Some("3D000")),
@@ -99,7 +99,7 @@ async fn refuses_unknown_database_as_db_error() {
 #[tokio::test]
 async fn connects_over_unix_socket_with_extra_parameters() {
     let cluster = shared().await;
-    let mut config = cluster.superuser();
+    let mut config = cluster.superuser_config();
     config.application_name("pgwire-test");
     let mut conn = PgConn::connect(
         &config,
@@ -229,7 +229,7 @@ async fn tracks_transaction_status() {
 #[tokio::test]
 async fn cancel_interrupts_a_running_query() {
     let cluster = shared().await;
-    let mut admin = PgConn::connect(&cluster.superuser(), &[])
+    let mut admin = PgConn::connect(&cluster.superuser_config(), &[])
         .await
         .expect("admin");
     let mut conn = scram_conn().await;
@@ -538,7 +538,7 @@ async fn refuses_misuse_without_breaking() {
 async fn terminated_backend_reports_closed() {
     let cluster = shared().await;
     let mut victim = scram_conn().await;
-    let mut admin = PgConn::connect(&cluster.superuser(), &[])
+    let mut admin = PgConn::connect(&cluster.superuser_config(), &[])
         .await
         .expect("admin");
     assert!(!victim.is_stale(), "an idle connection is not stale");
@@ -574,8 +574,8 @@ async fn terminated_backend_reports_closed() {
 
 #[tokio::test]
 async fn killed_server_mid_result_reports_closed() {
-    let cluster = Cluster::start().await;
-    let mut conn = PgConn::connect(&cluster.tcp(SCRAM_USER, SCRAM_PASSWORD), &[])
+    let cluster = cluster::start().await;
+    let mut conn = PgConn::connect(&cluster.tcp_config(SCRAM_USER, SCRAM_PASSWORD), &[])
         .await
         .expect("connect");
     conn.send_query("SELECT generate_series(1, 100000000)")

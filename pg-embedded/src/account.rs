@@ -14,7 +14,7 @@ const UNPRIVILEGED: [&str; 2] = ["postgres", "nobody"];
 
 /// An account the PostgreSQL processes switch to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Account {
+pub struct Account {
     pub(super) name: String,
     pub(super) uid: u32,
     pub(super) gid: u32,
@@ -23,7 +23,7 @@ pub(crate) struct Account {
 impl Account {
     /// `None` when the proxy is not root (children keep its user), else the
     /// `postgres` account, else `nobody`.
-    pub(crate) fn for_server() -> Result<Option<Self>, EmbeddedError> {
+    pub fn for_server() -> Result<Option<Self>, EmbeddedError> {
         if effective_uid()? != 0 {
             return Ok(None);
         }
@@ -41,13 +41,13 @@ impl Account {
     }
 
     /// Makes `command` run as this account.
-    pub(crate) fn apply(&self, command: &mut Command) {
+    pub fn apply(&self, command: &mut Command) {
         // std drops root's supplementary groups when it switches uid.
         command.uid(self.uid).gid(self.gid);
     }
 
     /// Gives `path` to this account.
-    pub(crate) fn chown(&self, path: &Path) -> Result<(), EmbeddedError> {
+    pub fn chown(&self, path: &Path) -> Result<(), EmbeddedError> {
         std::os::unix::fs::chown(path, Some(self.uid), Some(self.gid)).map_err(|source| {
             EmbeddedError::Io {
                 action: "change the owner of",

@@ -23,7 +23,7 @@
 //! callers use `tokio::task::spawn_blocking`. A started cluster keeps running
 //! when [`EmbeddedCluster`] is dropped: call [`EmbeddedCluster::stop`].
 
-pub(crate) mod account;
+mod account;
 mod binaries;
 mod error;
 #[cfg(test)]
@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 
 use rand::distr::{Alphanumeric, SampleString};
 
-use account::Account;
+pub use account::Account;
 pub use binaries::PgBinaries;
 pub use error::EmbeddedError;
 
@@ -61,7 +61,7 @@ const REAP_TIMEOUT: Duration = Duration::from_secs(10);
 const PASSWORD_LEN: usize = 32;
 
 /// Longest path a Unix socket address holds (`sun_path` minus the NUL).
-pub(crate) const MAX_SOCKET_PATH: usize = 107;
+const MAX_SOCKET_PATH: usize = 107;
 
 /// A running PostgreSQL cluster inside a data directory.
 pub struct EmbeddedCluster {

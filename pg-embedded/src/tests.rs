@@ -2,52 +2,23 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
+
+use cor4_testpg::TempDir;
 
 use super::*;
 
-/// A fresh directory under /tmp; on drop, kills any server in it and
-/// removes it, so a failed assertion leaves nothing behind.
-struct TempDataDir {
-    path: PathBuf,
-}
-
-impl TempDataDir {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let path = PathBuf::from(format!(
-            "/tmp/cor4-pg-test-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&path);
-        Self { path }
-    }
-}
-
-impl Drop for TempDataDir {
-    fn drop(&mut self) {
-        if let Some(pid) = read_pid(&self.path.join("pgdata")) {
-            // SIGQUIT: immediate shutdown.
-            let _ = Command::new("kill")
-                .args(["-QUIT", &pid.to_string()])
-                .status();
-            wait_gone(pid);
-        }
-        let _ = std::fs::remove_dir_all(&self.path);
-    }
-}
-
-fn read_pid(pgdata: &Path) -> Option<u32> {
-    let text = std::fs::read_to_string(pgdata.join("postmaster.pid")).ok()?;
-    text.lines().next()?.trim().parse().ok()
+/// A fresh directory from the test harness (0711, so the server account
+/// gets through); on drop, or if the process dies, any server in its
+/// `pgdata/` is stopped and the directory removed.
+fn temp_dir() -> TempDir {
+    TempDir::new().unwrap()
 }
 
 fn wait_gone(pid: u32) {
-    let deadline = Instant::now() + Duration::from_secs(10);
+    let deadline = Instant::now() + Duration::from_secs(60);
     while process_alive(pid) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -74,16 +45,16 @@ fn select_one(cluster: &EmbeddedCluster) -> i32 {
 
 #[test]
 fn cluster_lifecycle() {
-    let dir = TempDataDir::new();
+    let dir = temp_dir();
     let binaries = PgBinaries::locate(None).unwrap();
 
-    let cluster = EmbeddedCluster::start(&dir.path, &binaries).unwrap();
+    let cluster = EmbeddedCluster::start(dir.path(), &binaries).unwrap();
     assert!(cluster.freshly_initialized());
     assert_eq!(select_one(&cluster), 1);
     let first_pid = cluster.postmaster_pid().unwrap();
 
     // The password file is the proxy's alone; the socket is not on TCP.
-    let password_file = dir.path.join("superuser.password");
+    let password_file = dir.path().join("superuser.password");
     let meta = std::fs::metadata(&password_file).unwrap();
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert_eq!(
@@ -94,7 +65,7 @@ fn cluster_lifecycle() {
     assert!(cluster.socket_dir().join(".s.PGSQL.5432").exists());
 
     // A second start while it runs reuses the server.
-    let again = EmbeddedCluster::start(&dir.path, &binaries).unwrap();
+    let again = EmbeddedCluster::start(dir.path(), &binaries).unwrap();
     assert!(!again.freshly_initialized());
     assert_eq!(again.postmaster_pid(), Some(first_pid));
     assert_eq!(select_one(&again), 1);
@@ -103,7 +74,7 @@ fn cluster_lifecycle() {
     cluster.stop().unwrap();
     assert_eq!(cluster.postmaster_pid(), None);
     cluster.stop().unwrap();
-    let restarted = EmbeddedCluster::start(&dir.path, &binaries).unwrap();
+    let restarted = EmbeddedCluster::start(dir.path(), &binaries).unwrap();
     assert!(!restarted.freshly_initialized());
     assert_eq!(select_one(&restarted), 1);
 
@@ -116,7 +87,7 @@ fn cluster_lifecycle() {
     assert!(killed.success());
     wait_gone(pid);
     assert!(restarted.pgdata().join("postmaster.pid").exists());
-    let recovered = EmbeddedCluster::start(&dir.path, &binaries).unwrap();
+    let recovered = EmbeddedCluster::start(dir.path(), &binaries).unwrap();
     assert_ne!(recovered.postmaster_pid(), Some(pid));
     assert_eq!(select_one(&recovered), 1);
 
@@ -126,9 +97,9 @@ fn cluster_lifecycle() {
 
 #[test]
 fn rejects_wrong_password() {
-    let dir = TempDataDir::new();
+    let dir = temp_dir();
     let binaries = PgBinaries::locate(None).unwrap();
-    let cluster = EmbeddedCluster::start(&dir.path, &binaries).unwrap();
+    let cluster = EmbeddedCluster::start(dir.path(), &binaries).unwrap();
     let mut config = cluster.admin_config();
     config.password("not the password");
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -154,8 +125,8 @@ fn rejects_data_dir_with_quote() {
 #[test]
 fn rejects_long_socket_path() {
     let binaries = PgBinaries::locate(None).unwrap();
-    let dir = TempDataDir::new();
-    let long = dir.path.join("x".repeat(100));
+    let dir = temp_dir();
+    let long = dir.path().join("x".repeat(100));
     let err = EmbeddedCluster::start(&long, &binaries).unwrap_err();
     assert!(
         matches!(err, EmbeddedError::SocketPathTooLong { .. }),
@@ -169,15 +140,14 @@ fn rejects_data_dir_the_server_account_cannot_reach() {
     let Some(account) = Account::for_server().unwrap() else {
         return; // Only root switches accounts.
     };
-    let dir = TempDataDir::new();
-    std::fs::create_dir(&dir.path).unwrap();
-    std::fs::set_permissions(&dir.path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let dir = temp_dir();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let binaries = PgBinaries::locate(None).unwrap();
-    let err = EmbeddedCluster::start(&dir.path.join("data"), &binaries).unwrap_err();
+    let err = EmbeddedCluster::start(&dir.path().join("data"), &binaries).unwrap_err();
     match &err {
         EmbeddedError::DataDirUnreachable { user, blocked } => {
             assert_eq!(user, &account.name);
-            assert_eq!(blocked, &dir.path);
+            assert_eq!(blocked, dir.path());
         }
         other => panic!("unexpected error: {other}"),
     }

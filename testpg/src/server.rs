@@ -1,43 +1,44 @@
-//! Extra PostgreSQL servers for the deployment tests: on a TCP port, with
-//! TLS, as a streaming standby. The shared [`TestDatabase`](crate::TestDatabase)
-//! stays Unix-socket only; these are private to the test that makes them.
+//! PostgreSQL servers a test configures itself: on a TCP port, with its own
+//! `pg_hba.conf`, TLS, as a streaming standby. The shared
+//! [`TestDatabase`](crate::TestDatabase) is the proxy's embedded cluster;
+//! these are private to the test that makes them.
 //!
 //! ```text
-//! /tmp/cor4-test-<pid>-<n>/          (0711; a watchdog removes it if the test process dies)
-//!   pgdata/    the cluster, owned by the server account
-//!   pg.log     its log
+//! /tmp/cor4-test-<pid>-<n>/   a TempDir (its watchdog stops the server if the test dies)
+//!   pgdata/                   the cluster, owned by the server account
+//!   .s.PGSQL.<port>           its Unix socket
+//!   pg.log                    its log
 //! ```
 //!
 //! Each server runs from the machine's binaries ([`PgBinaries::locate`]); as
-//! root, as the `postgres` account (else `nobody`), as the proxy's embedded
-//! cluster does. Superuser `cor4_admin` with a random password; local
-//! connections trusted, TCP ones by `scram-sha-256` unless [`PgServer::hba`]
-//! says otherwise.
+//! root, as the account the proxy's embedded cluster uses
+//! ([`Account::for_server`]). Superuser `cor4_admin` with a random password;
+//! local connections trusted, TCP ones by `scram-sha-256` unless
+//! [`PgServer::hba`] says otherwise.
 
+use std::ffi::OsString;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use cor4_proxy::pg_embedded::PgBinaries;
+use cor4_pg_embedded::{Account, PgBinaries};
 
-use crate::{Watchdog, fresh_temp_dir};
+use crate::{TempDir, psql_program};
 
 /// The superuser of every [`PgServer`].
 pub const SUPERUSER: &str = "cor4_admin";
 
-/// One PostgreSQL server listening on `127.0.0.1:<port>`; stopped and
-/// removed on drop.
+/// One PostgreSQL server listening on `127.0.0.1:<port>` and on a Unix
+/// socket in its directory; stopped and removed on drop.
 #[derive(Debug)]
 pub struct PgServer {
     binaries: PgBinaries,
-    account: Option<(u32, u32)>,
-    dir: PathBuf,
+    account: Option<Account>,
     port: u16,
     password: String,
-    _watchdog: Watchdog,
+    dir: TempDir,
 }
 
 impl PgServer {
@@ -45,30 +46,28 @@ impl PgServer {
     /// is not started yet (see [`start`](Self::start)).
     pub fn init() -> PgServer {
         let server = PgServer::empty();
-        let pwfile = server.write_owned(&server.dir.join("initdb.pw"), &server.password);
-        let mut pgdata = std::ffi::OsString::from("--pgdata=");
-        pgdata.push(server.pgdata());
-        let mut pw = std::ffi::OsString::from("--pwfile=");
+        let pwfile = server.write_owned(&server.dir().join("initdb.pw"), &server.password);
+        let mut pw = OsString::from("--pwfile=");
         pw.push(&pwfile);
-        server.run_ok(
-            "initdb",
-            &[
-                pgdata.as_os_str(),
-                "--username=cor4_admin".as_ref(),
-                pw.as_os_str(),
-                "--auth-local=trust".as_ref(),
-                "--auth-host=scram-sha-256".as_ref(),
-                "--encoding=UTF8".as_ref(),
-                "--no-locale".as_ref(),
-                "--no-instructions".as_ref(),
-                "--no-sync".as_ref(),
-            ],
-        );
+        let mut initdb = server.command("initdb");
+        initdb
+            .arg(server.pgdata_arg())
+            .arg(format!("--username={SUPERUSER}"))
+            .arg(&pw)
+            .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
+            .args([
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-instructions",
+                "--no-sync",
+            ]);
+        check(&initdb.output().expect("run initdb"), "initdb");
         std::fs::remove_file(&pwfile).expect("remove the initdb password file");
         server.set(&format!(
-            "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = ''\n\
+            "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\n\
              fsync = off\nmax_connections = 300\nwal_level = replica\n",
-            server.port
+            server.port,
+            server.dir().display()
         ));
         server.hba(
             "host all all 127.0.0.1/32 scram-sha-256\n\
@@ -80,11 +79,10 @@ impl PgServer {
     /// A directory and a port, no cluster.
     fn empty() -> PgServer {
         let binaries = PgBinaries::locate(None).expect("PostgreSQL server binaries");
-        let dir = fresh_temp_dir().expect("a temp dir");
-        let watchdog = Watchdog::spawn(&dir).expect("the cleanup watchdog");
-        let account = server_account();
-        if let Some((uid, gid)) = account {
-            std::os::unix::fs::chown(&dir, Some(uid), Some(gid)).expect("chown the server dir");
+        let dir = TempDir::new().expect("a temp dir");
+        let account = Account::for_server().expect("an account for PostgreSQL");
+        if let Some(account) = &account {
+            account.chown(dir.path()).expect("chown the server dir");
         }
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -95,24 +93,21 @@ impl PgServer {
         PgServer {
             binaries,
             account,
-            dir,
             port: free_port(),
             password,
-            _watchdog: watchdog,
+            dir,
         }
     }
 
     /// A streaming standby of this (running) server: `pg_basebackup -R`
-    /// into a fresh directory, on its own port; not started yet.
+    /// into a fresh directory, on its own port and socket; not started yet.
     pub fn standby(&self) -> PgServer {
         let mut standby = PgServer::empty();
         standby.password = self.password.clone();
-        let mut pgdata = std::ffi::OsString::from("--pgdata=");
-        pgdata.push(standby.pgdata());
         let port = self.port.to_string();
         let mut command = standby.command("pg_basebackup");
         command
-            .arg(&pgdata)
+            .arg(standby.pgdata_arg())
             .args(["-h", "127.0.0.1", "-p", &port, "-U", SUPERUSER])
             .args(["-X", "stream", "-R", "--no-sync", "-c", "fast"])
             .env("PGPASSWORD", &self.password);
@@ -120,16 +115,31 @@ impl PgServer {
             &command.output().expect("run pg_basebackup"),
             "pg_basebackup",
         );
-        standby.set(&format!("port = {}\n", standby.port));
+        standby.set(&format!(
+            "port = {}\nunix_socket_directories = '{}'\n",
+            standby.port,
+            standby.dir().display()
+        ));
         standby
+    }
+
+    /// The server's directory: `pgdata/`, the socket, the log.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
     }
 
     /// The data directory.
     pub fn pgdata(&self) -> PathBuf {
-        self.dir.join("pgdata")
+        self.dir().join("pgdata")
     }
 
-    /// The TCP port.
+    fn pgdata_arg(&self) -> OsString {
+        let mut arg = OsString::from("--pgdata=");
+        arg.push(self.pgdata());
+        arg
+    }
+
+    /// The TCP port (also the number in the socket's name).
     pub fn port(&self) -> u16 {
         self.port
     }
@@ -152,6 +162,29 @@ impl PgServer {
             "{host} port={} user={SUPERUSER} password={} dbname=postgres {extra}",
             self.port, self.password
         )
+    }
+
+    /// The superuser on database `postgres` over the Unix socket (trusted).
+    pub fn superuser_config(&self) -> tokio_postgres::Config {
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host_path(self.dir())
+            .port(self.port)
+            .user(SUPERUSER)
+            .dbname("postgres");
+        config
+    }
+
+    /// `user` with `password` on database `postgres` over TCP on 127.0.0.1.
+    pub fn tcp_config(&self, user: &str, password: &str) -> tokio_postgres::Config {
+        let mut config = tokio_postgres::Config::new();
+        config
+            .host("127.0.0.1")
+            .port(self.port)
+            .user(user)
+            .password(password)
+            .dbname("postgres");
+        config
     }
 
     /// Appends `lines` to `postgresql.conf` (later settings win).
@@ -188,21 +221,17 @@ impl PgServer {
             .open(&path)
             .unwrap_or_else(|e| panic!("create {}: {e}", path.display()));
         file.write_all(contents.as_bytes()).expect("write the file");
-        if let Some((uid, gid)) = self.account {
-            std::os::unix::fs::chown(&path, Some(uid), Some(gid)).expect("chown the file");
+        if let Some(account) = &self.account {
+            account.chown(&path).expect("chown the file");
         }
         path
     }
 
     /// Starts the server and waits until it accepts connections.
     pub fn start(&self) {
-        let pgdata = self.pgdata();
-        let log = self.dir.join("pg.log");
+        let log = self.dir().join("pg.log");
         let output = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&pgdata)
-            .arg("-l")
+            .pg_ctl(&["-l"])
             .arg(&log)
             .args(["-w", "-t", "120", "start"])
             .output()
@@ -219,12 +248,8 @@ impl PgServer {
     /// Stops the server (`pg_ctl stop -m fast`: sessions are ended, a
     /// standby receives all WAL before the primary exits).
     pub fn stop(&self) {
-        let pgdata = self.pgdata();
         let output = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&pgdata)
-            .args(["-w", "-t", "120", "-m", "fast", "stop"])
+            .pg_ctl(&["-w", "-t", "120", "-m", "fast", "stop"])
             .output()
             .expect("run pg_ctl stop");
         check(&output, "pg_ctl stop");
@@ -232,12 +257,8 @@ impl PgServer {
 
     /// Promotes a standby and waits until it accepts writes.
     pub fn promote(&self) {
-        let pgdata = self.pgdata();
         let output = self
-            .command("pg_ctl")
-            .arg("-D")
-            .arg(&pgdata)
-            .args(["-w", "-t", "120", "promote"])
+            .pg_ctl(&["-w", "-t", "120", "promote"])
             .output()
             .expect("run pg_ctl promote");
         check(&output, "pg_ctl promote");
@@ -245,62 +266,41 @@ impl PgServer {
 
     /// Runs `sql` with `psql -At` as the superuser and returns its output.
     pub fn psql(&self, sql: &str) -> String {
-        let psql = self.binaries.program("psql");
-        let mut command = Command::new(if psql.exists() {
-            psql
-        } else {
-            PathBuf::from("psql")
-        });
-        command
+        let output = Command::new(psql_program())
             .args(["-X", "-w", "-At", "-v", "ON_ERROR_STOP=1", "-d"])
             .arg(self.url(""))
             .arg("-c")
             .arg(sql)
-            .stdin(Stdio::null());
-        let output = command.output().expect("run psql");
+            .stdin(Stdio::null())
+            .output()
+            .expect("run psql");
         check(&output, "psql");
         String::from_utf8_lossy(&output.stdout).trim().to_owned()
     }
 
+    /// `pg_ctl -D <pgdata> <args>`.
+    fn pg_ctl(&self, args: &[&str]) -> Command {
+        let mut command = self.command("pg_ctl");
+        command.arg("-D").arg(self.pgdata()).args(args);
+        command
+    }
+
+    /// `program` from the server binaries, run as the server account in the
+    /// server's directory, with none of the `PG*` variables that would point
+    /// it elsewhere.
     fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.binaries.program(program));
         command
-            .current_dir(&self.dir)
+            .current_dir(self.dir())
             .env("LC_MESSAGES", "C")
             .env_remove("PGDATA")
             .env_remove("PGHOST")
             .env_remove("PGPORT")
             .stdin(Stdio::null());
-        if let Some((uid, gid)) = self.account {
-            command.uid(uid).gid(gid);
+        if let Some(account) = &self.account {
+            account.apply(&mut command);
         }
         command
-    }
-
-    fn run_ok(&self, program: &str, args: &[&std::ffi::OsStr]) {
-        let output = self
-            .command(program)
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("run {program}: {e}"));
-        check(&output, program);
-    }
-}
-
-impl Drop for PgServer {
-    fn drop(&mut self) {
-        let pgdata = self.pgdata();
-        if pgdata.join("postmaster.pid").exists() {
-            let _ = self
-                .command("pg_ctl")
-                .arg("-D")
-                .arg(&pgdata)
-                .args(["-w", "-m", "immediate", "stop"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status();
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
@@ -319,23 +319,4 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free port")
-}
-
-/// As root: the uid and gid of `postgres`, else `nobody` (PostgreSQL
-/// refuses to run as root). Otherwise `None`: the tests' own user.
-fn server_account() -> Option<(u32, u32)> {
-    use std::os::unix::fs::MetadataExt;
-    let uid = std::fs::metadata("/proc/self").map(|m| m.uid()).ok()?;
-    if uid != 0 {
-        return None;
-    }
-    let passwd = std::fs::read_to_string("/etc/passwd").expect("read /etc/passwd");
-    ["postgres", "nobody"].iter().find_map(|name| {
-        passwd.lines().find_map(|line| {
-            let mut fields = line.split(':');
-            (fields.next()? == *name).then_some(())?;
-            let _ = fields.next()?;
-            Some((fields.next()?.parse().ok()?, fields.next()?.parse().ok()?))
-        })
-    })
 }
