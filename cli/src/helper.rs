@@ -25,6 +25,8 @@ use rustyline::hint::Hinter;
 use rustyline::validate::Validator;
 use rustyline::{Context, Helper};
 
+use crate::scan::{Class, classify, words_before};
+
 mod words;
 
 pub use words::{KEYWORDS, META_COMMANDS};
@@ -133,22 +135,16 @@ impl CatalogCache {
 /// Whether a statement may change what completion offers: its first word
 /// is CREATE, DROP, ALTER (or a comment precedes one of them).
 pub fn changes_catalog(statement: &str) -> bool {
-    let mut rest = statement.trim_start();
-    while let Some(comment) = rest.strip_prefix("/*") {
-        rest = comment
-            .split_once("*/")
-            .map_or("", |(_, after)| after)
-            .trim_start();
-    }
-    let word: String = rest
-        .chars()
-        .take_while(|c| c.is_ascii_alphabetic())
-        .collect::<String>()
-        .to_ascii_uppercase();
-    matches!(
-        word.as_str(),
-        "CREATE" | "DROP" | "ALTER" | "COMMENT" | "IMPORT"
-    )
+    let first = classify(statement).into_iter().find(|(range, class)| {
+        *class != Class::Comment && !statement[range.clone()].trim().is_empty()
+    });
+    first.is_some_and(|(range, class)| {
+        class == Class::Word
+            && matches!(
+                statement[range].to_ascii_uppercase().as_str(),
+                "CREATE" | "DROP" | "ALTER" | "COMMENT" | "IMPORT"
+            )
+    })
 }
 
 fn is_keyword(word: &str) -> bool {
@@ -194,10 +190,7 @@ fn current_word(line: &str, pos: usize) -> Word<'_> {
         .take_while(|&(_, c)| is_word_char(c))
         .last()
         .map_or(pos, |(i, _)| i);
-    let previous = before[..start]
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .rfind(|w| !w.is_empty())
-        .map(str::to_ascii_uppercase);
+    let previous = words_before(line, start).next();
     Word {
         start,
         text: &line[start..pos],
@@ -356,55 +349,25 @@ const STRING_STYLE: &str = "\x1b[32m";
 const COMMENT_STYLE: &str = "\x1b[90m";
 const RESET: &str = "\x1b[0m";
 
-/// Colours keywords, string literals and `--` comments of one line.
+/// Colours the keywords, string literals and comments of a line, as the
+/// input lexer sees them.
 pub fn highlight_sql(line: &str) -> String {
     let mut out = String::with_capacity(line.len() * 2);
-    let mut chars = line.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if c == '-' && line[i..].starts_with("--") {
-            out.push_str(COMMENT_STYLE);
-            out.push_str(&line[i..]);
+    for (range, class) in classify(line) {
+        let text = &line[range];
+        let style = match class {
+            Class::Word if is_keyword(text) => KEYWORD_STYLE,
+            Class::Literal => STRING_STYLE,
+            Class::Comment => COMMENT_STYLE,
+            Class::Word | Class::QuotedIdent | Class::Other => "",
+        };
+        if style.is_empty() {
+            out.push_str(text);
+        } else {
+            out.push_str(style);
+            out.push_str(text);
             out.push_str(RESET);
-            break;
         }
-        if c == '\'' {
-            let mut end = line.len();
-            while let Some((j, d)) = chars.next() {
-                if d == '\'' {
-                    if chars.peek().is_some_and(|&(_, e)| e == '\'') {
-                        chars.next();
-                        continue;
-                    }
-                    end = j + 1;
-                    break;
-                }
-            }
-            out.push_str(STRING_STYLE);
-            out.push_str(&line[i..end]);
-            out.push_str(RESET);
-            continue;
-        }
-        if c.is_alphabetic() || c == '_' {
-            let mut end = i + c.len_utf8();
-            while let Some(&(j, d)) = chars.peek() {
-                if d.is_alphanumeric() || d == '_' || d == '$' {
-                    end = j + d.len_utf8();
-                    chars.next();
-                } else {
-                    break;
-                }
-            }
-            let word = &line[i..end];
-            if is_keyword(word) {
-                out.push_str(KEYWORD_STYLE);
-                out.push_str(word);
-                out.push_str(RESET);
-            } else {
-                out.push_str(word);
-            }
-            continue;
-        }
-        out.push(c);
     }
     out
 }

@@ -100,3 +100,27 @@ fn highlighting_leaves_unterminated_strings_whole() {
     let line = "SELECT 'open";
     assert!(highlight_sql(line).ends_with(&format!("{STRING_STYLE}'open{RESET}")));
 }
+
+#[test]
+fn ddl_after_any_comment_invalidates_the_catalog() {
+    assert!(changes_catalog("-- why\nCREATE INDEX i ON t (a);"));
+    assert!(!changes_catalog("/* DROP */ SELECT 1;"));
+}
+
+#[test]
+fn highlighting_follows_the_input_lexer() {
+    // A dollar-quoted body and a block comment are one stretch each, so
+    // keywords inside them stay uncoloured.
+    let line = "SELECT $$ FROM $$ /* WHERE */ FROM t";
+    let styled = highlight_sql(line);
+    assert!(styled.contains(&format!("{STRING_STYLE}$$ FROM $${RESET}")));
+    assert!(styled.contains(&format!("{COMMENT_STYLE}/* WHERE */{RESET}")));
+    assert!(styled.ends_with(&format!("{KEYWORD_STYLE}FROM{RESET} t")));
+}
+
+#[test]
+fn completion_reads_the_previous_word_outside_strings() {
+    let word = current_word("SELECT * FROM t WHERE a = 'FROM' AND b", 38);
+    assert_eq!(word.text, "b");
+    assert_eq!(word.previous.as_deref(), Some("AND"));
+}

@@ -90,7 +90,6 @@ impl SqlScanner {
 /// form when it holds a backslash) or `PQescapeIdentifier`.
 pub fn quote_value(value: &str, quoting: Quoting) -> String {
     match quoting {
-        Quoting::Plain => value.to_owned(),
         Quoting::Literal => {
             let mut out = String::with_capacity(value.len() + 4);
             if value.contains('\\') {

@@ -19,9 +19,11 @@
 //! when the caller says variables are off (an inactive `\if` branch).
 //! [`slash`] lexes a meta-command's name and arguments from the same input.
 
+mod classify;
 mod interpolate;
 pub mod slash;
 
+pub use classify::{Class, classify, words_before};
 pub use interpolate::quote_value;
 #[cfg(test)]
 mod tests;
@@ -86,8 +88,6 @@ pub enum PromptStatus {
 /// How a variable is substituted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Quoting {
-    /// `:name`: the value as is.
-    Plain,
     /// `:'name'`: an SQL string literal.
     Literal,
     /// `:"name"`: an SQL identifier.
