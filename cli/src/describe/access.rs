@@ -46,16 +46,13 @@ pub(super) async fn privileges(cx: &mut Ctx<'_>, pattern: Option<&str>) -> Done 
         "c.relname",
         "n.nspname !~ '^pg_' AND pg_catalog.pg_table_is_visible(c.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("Access privileges", result));
-    Ok(())
+    cx.list(sql, pattern, &target, "ORDER BY 1, 2;", "Access privileges")
+        .await
 }
 
 /// `\ddp [PATTERN]`: the pattern matches the schema or the owner.
 pub(super) async fn default_privileges(cx: &mut Ctx<'_>, pattern: Option<&str>) -> Done {
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT pg_catalog.pg_get_userbyid(d.defaclrole) AS \"Owner\",\n       \
          n.nspname AS \"Schema\",\n       \
          CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' \
@@ -72,11 +69,14 @@ pub(super) async fn default_privileges(cx: &mut Ctx<'_>, pattern: Option<&str>) 
         visible: None,
         max_parts: 3,
     };
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2, 3;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("Default access privileges", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2, 3;",
+        "Default access privileges",
+    )
+    .await
 }
 
 /// The `Access privileges` column.
@@ -267,12 +267,14 @@ pub(super) async fn databases(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: 
     if verbose {
         sql.push("JOIN pg_catalog.pg_tablespace t ON t.oid = d.dattablespace\n");
     }
-    cx.filter(&mut sql, pattern, &Target::name("d.datname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of databases", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("d.datname"),
+        "ORDER BY 1;",
+        "List of databases",
+    )
+    .await
 }
 
 /// `\db[+] [PATTERN]`.
@@ -292,16 +294,18 @@ pub(super) async fn tablespaces(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose
             "pg_catalog.shobj_description(oid, 'pg_tablespace') AS \"Description\"".to_owned(),
         );
     }
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT {}\nFROM pg_catalog.pg_tablespace\n",
         cols.join(",\n       ")
     ));
-    cx.filter(&mut sql, pattern, &Target::name("spcname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of tablespaces", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("spcname"),
+        "ORDER BY 1;",
+        "List of tablespaces",
+    )
+    .await
 }
 
 /// `\drds [ROLE [DATABASE]]`: per-role and per-database settings.

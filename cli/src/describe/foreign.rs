@@ -45,17 +45,19 @@ pub(super) async fn servers(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bo
              AND d.objoid = s.oid AND d.objsubid = 0\n",
         );
     }
-    cx.filter(&mut sql, pattern, &Target::name("s.srvname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of foreign servers", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("s.srvname"),
+        "ORDER BY 1;",
+        "List of foreign servers",
+    )
+    .await
 }
 
 /// `\deu[+] [PATTERN]`: the pattern matches the server or the user.
 pub(super) async fn user_mappings(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bool) -> Done {
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT um.srvname AS \"Server\",\n       um.usename AS \"User name\"{}\n\
          FROM pg_catalog.pg_user_mappings um\n",
         if verbose {
@@ -68,11 +70,14 @@ pub(super) async fn user_mappings(cx: &mut Ctx<'_>, pattern: Option<&str>, verbo
         alt_name: Some("um.usename"),
         ..Target::name("um.srvname")
     };
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of user mappings", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2;",
+        "List of user mappings",
+    )
+    .await
 }
 
 /// `\dew[+] [PATTERN]`.
@@ -100,12 +105,14 @@ pub(super) async fn wrappers(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: b
              AND d.objoid = w.oid AND d.objsubid = 0\n",
         );
     }
-    cx.filter(&mut sql, pattern, &Target::name("w.fdwname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of foreign-data wrappers", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("w.fdwname"),
+        "ORDER BY 1;",
+        "List of foreign-data wrappers",
+    )
+    .await
 }
 
 /// `\det[+] [PATTERN]`.
@@ -137,11 +144,14 @@ pub(super) async fn tables(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: boo
         "c.relname",
         "pg_catalog.pg_table_is_visible(c.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of foreign tables", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2;",
+        "List of foreign tables",
+    )
+    .await
 }
 
 /// `\dRp[+] [PATTERN]`.
@@ -271,10 +281,12 @@ pub(super) async fn subscriptions(cx: &mut Ctx<'_>, pattern: Option<&str>, verbo
         "subdbid = (SELECT oid FROM pg_catalog.pg_database \
          WHERE datname = pg_catalog.current_database())",
     );
-    cx.filter(&mut sql, pattern, &Target::name("subname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of subscriptions", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("subname"),
+        "ORDER BY 1;",
+        "List of subscriptions",
+    )
+    .await
 }

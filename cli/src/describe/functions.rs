@@ -2,7 +2,7 @@
 //! (aggregates) and `\do` (operators).
 
 use super::pattern::{self, Target};
-use super::sql::{Sql, listing};
+use super::sql::Sql;
 use super::types::{NOT_SYSTEM, acl_column, map_type_name};
 use super::{Ctx, Done};
 
@@ -140,10 +140,7 @@ pub(super) async fn functions(
     if !system && pattern.is_none() {
         sql.and(NOT_SYSTEM);
     }
-    sql.push("ORDER BY 1, 2, 4;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of functions", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2, 4;", "List of functions").await
 }
 
 /// `\da[S] [PATTERN]`.
@@ -173,11 +170,14 @@ pub(super) async fn aggregates(
         "p.proname",
         "pg_catalog.pg_function_is_visible(p.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2, 4;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of aggregate functions", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2, 4;",
+        "List of aggregate functions",
+    )
+    .await
 }
 
 /// `\do[S+] [PATTERN [TYPE [TYPE]]]`: one type is the right operand of a
@@ -229,8 +229,6 @@ pub(super) async fn operators(
         sql.and("o.oprleft = 0");
     }
     type_conditions(cx, &mut sql, arg_types).await?;
-    sql.push("ORDER BY 1, 2, 3, 4;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of operators", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2, 3, 4;", "List of operators")
+        .await
 }

@@ -286,4 +286,27 @@ impl<'a> Ctx<'a> {
         self.check(pat, target).await?;
         Ok(pattern::add(sql, pat, false, target))
     }
+
+    /// The end most listings share: `pat`'s conditions on `target`, then
+    /// `order`, then the rows as a table titled `title`.
+    pub(crate) async fn list(
+        &mut self,
+        mut sql: sql::Sql,
+        pat: Option<&str>,
+        target: &pattern::Target<'_>,
+        order: &str,
+        title: &str,
+    ) -> Done {
+        self.filter(&mut sql, pat, target).await?;
+        self.show(sql, order, title).await
+    }
+
+    /// `sql` followed by `order`, run, its rows shown as a table titled
+    /// `title`.
+    pub(crate) async fn show(&mut self, mut sql: sql::Sql, order: &str, title: &str) -> Done {
+        sql.push(order);
+        let result = self.query(sql.text()).await?;
+        self.table(sql::listing(title, result));
+        Ok(())
+    }
 }

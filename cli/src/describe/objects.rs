@@ -11,7 +11,7 @@ pub(super) async fn extensions(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose:
     if verbose {
         return extension_contents(cx, pattern).await;
     }
-    let mut sql = Sql::new(
+    let sql = Sql::new(
         "SELECT e.extname AS \"Name\", e.extversion AS \"Version\", n.nspname AS \"Schema\",\n       \
          d.description AS \"Description\"\n\
          FROM pg_catalog.pg_extension e\n\
@@ -19,12 +19,14 @@ pub(super) async fn extensions(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose:
          LEFT JOIN pg_catalog.pg_description d ON d.objoid = e.oid\n  \
          AND d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass\n",
     );
-    cx.filter(&mut sql, pattern, &Target::name("e.extname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of installed extensions", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("e.extname"),
+        "ORDER BY 1;",
+        "List of installed extensions",
+    )
+    .await
 }
 
 /// `\dx+`: one table per extension.
@@ -96,10 +98,7 @@ pub(super) async fn languages(
     if !system && pattern.is_none() {
         sql.and("l.lanplcallfoid <> 0");
     }
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of languages", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1;", "List of languages").await
 }
 
 /// `\dC[+] [PATTERN]`: the pattern matches the source or the target type.
@@ -163,10 +162,7 @@ pub(super) async fn casts(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bool
         sides.push(cond.text().to_owned());
     }
     sql.and(&format!("({})", sides.join(" OR ")));
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of casts", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2;", "List of casts").await
 }
 
 /// `\dc[S+] [PATTERN]`.
@@ -204,11 +200,14 @@ pub(super) async fn conversions(
         "c.conname",
         "pg_catalog.pg_conversion_is_visible(c.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of conversions", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2;",
+        "List of conversions",
+    )
+    .await
 }
 
 /// `\dO[S+] [PATTERN]`.
@@ -247,16 +246,19 @@ pub(super) async fn collations(
         "c.collname",
         "pg_catalog.pg_collation_is_visible(c.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of collations", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2;",
+        "List of collations",
+    )
+    .await
 }
 
 /// `\dy[+] [PATTERN]`.
 pub(super) async fn event_triggers(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bool) -> Done {
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT e.evtname AS \"Name\", e.evtevent AS \"Event\",\n       \
          pg_catalog.pg_get_userbyid(e.evtowner) AS \"Owner\",\n       \
          CASE e.evtenabled WHEN 'O' THEN 'enabled' WHEN 'R' THEN 'replica' \
@@ -271,17 +273,19 @@ pub(super) async fn event_triggers(cx: &mut Ctx<'_>, pattern: Option<&str>, verb
             ""
         }
     ));
-    cx.filter(&mut sql, pattern, &Target::name("e.evtname"))
-        .await?;
-    sql.push("ORDER BY 1");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of event triggers", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("e.evtname"),
+        "ORDER BY 1",
+        "List of event triggers",
+    )
+    .await
 }
 
 /// `\dX [PATTERN]`: extended statistics.
 pub(super) async fn ext_statistics(cx: &mut Ctx<'_>, pattern: Option<&str>) -> Done {
-    let mut sql = Sql::new(
+    let sql = Sql::new(
         "SELECT es.stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS \"Schema\",\n       \
          es.stxname AS \"Name\",\n       \
          pg_catalog.format('%s FROM %s', pg_catalog.pg_get_statisticsobjdef_columns(es.oid),\n         \
@@ -296,11 +300,14 @@ pub(super) async fn ext_statistics(cx: &mut Ctx<'_>, pattern: Option<&str>) -> D
         "es.stxname",
         "pg_catalog.pg_statistics_obj_is_visible(es.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of extended statistics", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target,
+        "ORDER BY 1, 2;",
+        "List of extended statistics",
+    )
+    .await
 }
 
 /// `\dconfig[+] [PATTERN]`: without a pattern, the settings that differ

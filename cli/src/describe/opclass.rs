@@ -33,16 +33,18 @@ pub(super) async fn access_methods(cx: &mut Ctx<'_>, pattern: Option<&str>, verb
         cols.push("amhandler AS \"Handler\"");
         cols.push("pg_catalog.obj_description(oid, 'pg_am') AS \"Description\"");
     }
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT {}\nFROM pg_catalog.pg_am\n",
         cols.join(",\n       ")
     ));
-    cx.filter(&mut sql, pattern, &Target::name("amname"))
-        .await?;
-    sql.push("ORDER BY 1;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of access methods", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &Target::name("amname"),
+        "ORDER BY 1;",
+        "List of access methods",
+    )
+    .await
 }
 
 /// `\dAc[+] [AM [TYPE]]`.
@@ -85,10 +87,8 @@ pub(super) async fn opclasses(
     if typ.is_some() {
         cx.filter(&mut sql, typ, &TYPE_TARGET).await?;
     }
-    sql.push("ORDER BY 1, 2, 4;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of operator classes", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2, 4;", "List of operator classes")
+        .await
 }
 
 /// `\dAf[+] [AM [TYPE]]`.
@@ -127,10 +127,8 @@ pub(super) async fn opfamilies(
         inner.push(")");
         sql.and(inner.text());
     }
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of operator families", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2;", "List of operator families")
+        .await
 }
 
 /// The target of an operator family pattern over `f` (schema `fn`).

@@ -195,8 +195,6 @@ pub(super) async fn partitioned(
         order.push("\"Parent name\" NULLS FIRST");
     }
     order.push("\"Name\"");
-    sql.push(&format!("ORDER BY {};", order.join(", ")));
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing(title, result));
-    Ok(())
+    cx.show(sql, &format!("ORDER BY {};", order.join(", ")), title)
+        .await
 }

@@ -35,18 +35,21 @@ fn not_found(cx: &mut Ctx<'_>, what: &str, pattern: Option<&str>) -> Done {
 pub(super) async fn configs(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bool) -> Done {
     let visible = "pg_catalog.pg_ts_config_is_visible(c.oid)";
     if !verbose {
-        let mut sql = Sql::new(
+        let sql = Sql::new(
             "SELECT n.nspname AS \"Schema\", c.cfgname AS \"Name\",\n       \
              pg_catalog.obj_description(c.oid, 'pg_ts_config') AS \"Description\"\n\
              FROM pg_catalog.pg_ts_config c\n\
              LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace\n",
         );
-        cx.filter(&mut sql, pattern, &target("c.cfgname", visible))
-            .await?;
-        sql.push("ORDER BY 1, 2;");
-        let result = cx.query(sql.text()).await?;
-        cx.table(listing("List of text search configurations", result));
-        return Ok(());
+        return cx
+            .list(
+                sql,
+                pattern,
+                &target("c.cfgname", visible),
+                "ORDER BY 1, 2;",
+                "List of text search configurations",
+            )
+            .await;
     }
     let mut sql = Sql::new(
         "SELECT c.oid, c.cfgname, n.nspname, p.prsname, pn.nspname\n\
@@ -95,18 +98,21 @@ pub(super) async fn configs(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bo
 pub(super) async fn parsers(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: bool) -> Done {
     let visible = "pg_catalog.pg_ts_parser_is_visible(p.oid)";
     if !verbose {
-        let mut sql = Sql::new(
+        let sql = Sql::new(
             "SELECT n.nspname AS \"Schema\", p.prsname AS \"Name\",\n       \
              pg_catalog.obj_description(p.oid, 'pg_ts_parser') AS \"Description\"\n\
              FROM pg_catalog.pg_ts_parser p\n\
              LEFT JOIN pg_catalog.pg_namespace n ON n.oid = p.prsnamespace\n",
         );
-        cx.filter(&mut sql, pattern, &target("p.prsname", visible))
-            .await?;
-        sql.push("ORDER BY 1, 2;");
-        let result = cx.query(sql.text()).await?;
-        cx.table(listing("List of text search parsers", result));
-        return Ok(());
+        return cx
+            .list(
+                sql,
+                pattern,
+                &target("p.prsname", visible),
+                "ORDER BY 1, 2;",
+                "List of text search parsers",
+            )
+            .await;
     }
     let mut sql = Sql::new(
         "SELECT p.oid, n.nspname, p.prsname\n\
@@ -164,19 +170,21 @@ pub(super) async fn dictionaries(cx: &mut Ctx<'_>, pattern: Option<&str>, verbos
     } else {
         ""
     };
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT n.nspname AS \"Schema\", d.dictname AS \"Name\"{extra},\n       \
          pg_catalog.obj_description(d.oid, 'pg_ts_dict') AS \"Description\"\n\
          FROM pg_catalog.pg_ts_dict d\n\
          LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace\n"
     ));
     let visible = "pg_catalog.pg_ts_dict_is_visible(d.oid)";
-    cx.filter(&mut sql, pattern, &target("d.dictname", visible))
-        .await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of text search dictionaries", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target("d.dictname", visible),
+        "ORDER BY 1, 2;",
+        "List of text search dictionaries",
+    )
+    .await
 }
 
 /// `\dFt[+] [PATTERN]`.
@@ -187,17 +195,19 @@ pub(super) async fn templates(cx: &mut Ctx<'_>, pattern: Option<&str>, verbose: 
     } else {
         ""
     };
-    let mut sql = Sql::new(&format!(
+    let sql = Sql::new(&format!(
         "SELECT n.nspname AS \"Schema\", t.tmplname AS \"Name\"{extra},\n       \
          pg_catalog.obj_description(t.oid, 'pg_ts_template') AS \"Description\"\n\
          FROM pg_catalog.pg_ts_template t\n\
          LEFT JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace\n"
     ));
     let visible = "pg_catalog.pg_ts_template_is_visible(t.oid)";
-    cx.filter(&mut sql, pattern, &target("t.tmplname", visible))
-        .await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of text search templates", result));
-    Ok(())
+    cx.list(
+        sql,
+        pattern,
+        &target("t.tmplname", visible),
+        "ORDER BY 1, 2;",
+        "List of text search templates",
+    )
+    .await
 }

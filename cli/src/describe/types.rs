@@ -1,7 +1,7 @@
 //! `\dT` (data types) and `\dD` (domains).
 
 use super::pattern::Target;
-use super::sql::{Sql, listing};
+use super::sql::Sql;
 use super::{Ctx, Done};
 
 /// Leaves out `pg_catalog` and `information_schema`.
@@ -67,10 +67,7 @@ pub(super) async fn data_types(
     };
     let mapped = pattern.map(map_type_name);
     cx.filter(&mut sql, mapped.as_deref(), &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of data types", result));
-    Ok(())
+    cx.show(sql, "ORDER BY 1, 2;", "List of data types").await
 }
 
 /// `\dD[S+] [PATTERN]`.
@@ -116,11 +113,8 @@ pub(super) async fn domains(
         "t.typname",
         "pg_catalog.pg_type_is_visible(t.oid)",
     );
-    cx.filter(&mut sql, pattern, &target).await?;
-    sql.push("ORDER BY 1, 2;");
-    let result = cx.query(sql.text()).await?;
-    cx.table(listing("List of domains", result));
-    Ok(())
+    cx.list(sql, pattern, &target, "ORDER BY 1, 2;", "List of domains")
+        .await
 }
 
 /// psql 15 lets type patterns use SQL's spellings: a pattern that is
