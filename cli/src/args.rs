@@ -181,6 +181,7 @@ impl Args {
     }
 
     /// The user named by `-U` or the second positional argument.
+    #[cfg(test)]
     pub fn username(&self) -> Option<&str> {
         self.user
             .as_deref()

@@ -24,8 +24,6 @@ pub enum CopySource<'a> {
         input: &'a mut dyn BufRead,
         /// Lines read so far.
         line: &'a mut usize,
-        /// The script's name, for error locations (`cor4:NAME:LINE: `).
-        name: Option<&'a str>,
     },
     /// This process's standard input (`-c`, the interactive shell); the
     /// prompt (`PROMPT3`, `>> ` by default) is shown when it is a terminal.
@@ -175,21 +173,6 @@ fn is_end_marker(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     line == b"\\."
-}
-
-impl CopySource<'_> {
-    /// psql's error location after reading from a script: its name and the
-    /// line read last (the `\\.` that ended the data).
-    pub fn location(&self) -> Option<String> {
-        match self {
-            CopySource::Script {
-                line,
-                name: Some(name),
-                ..
-            } => Some(format!("cor4:{name}:{line}: ")),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub const MAX_COLUMNS: usize = 1600;
 ///
 /// NULL values are treated as when `\pset null` was never set; see
 /// [`crosstab_with_null`].
+#[cfg(test)]
 pub fn crosstab(
     args: &[String],
     headers: &[String],

@@ -273,7 +273,6 @@ impl Source {
             Source::Script(s) => CopySource::Script {
                 input: &mut s.reader,
                 line: &mut s.line,
-                name: s.name.as_deref(),
             },
             Source::Terminal(_) => CopySource::Stdin(prompt),
         }

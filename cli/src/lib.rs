@@ -9,31 +9,34 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod args;
-pub mod commands;
-pub mod cond;
-pub mod connect;
-pub mod copy;
-pub mod crosstab;
-pub mod describe;
-pub mod environment;
-pub mod exec;
-pub mod files;
-pub mod help;
-pub mod helper;
-pub mod input;
-pub mod interrupt;
-pub mod largeobject;
-pub mod mainloop;
-pub mod output;
-pub mod pager;
-pub mod print;
-pub mod prompt;
-pub mod report;
-pub mod scan;
-pub mod shell;
-pub mod startup;
-pub mod vars;
+mod args;
+mod commands;
+mod cond;
+mod connect;
+mod copy;
+mod crosstab;
+mod describe;
+mod environment;
+mod exec;
+mod files;
+mod help;
+mod helper;
+mod input;
+mod interrupt;
+mod largeobject;
+mod mainloop;
+mod output;
+mod pager;
+mod print;
+mod prompt;
+mod report;
+mod scan;
+mod shell;
+mod startup;
+mod vars;
+
+/// The input lexer, for the statement splitter's fuzz target.
+pub use scan::{ScanResult, SqlScanner, Variables};
 
 use std::process::ExitCode;
 

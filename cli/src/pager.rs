@@ -68,6 +68,7 @@ impl<W: Write> Pager<W> {
     }
 
     /// Whether the output went to a pager.
+    #[cfg(test)]
     pub fn paged(&self) -> bool {
         self.child.is_some()
     }

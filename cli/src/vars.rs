@@ -238,11 +238,6 @@ impl Vars {
         self.map.insert(name.to_owned(), value.into());
     }
 
-    /// Removes a variable the shell maintains.
-    pub fn remove_internal(&mut self, name: &str) {
-        self.map.remove(name);
-    }
-
     /// Unsets `name` (`\unset`); special variables go back to their
     /// substitute value (`off`, `0`, the default).
     pub fn unset(&mut self, name: &str) -> Result<(), String> {

@@ -4,7 +4,7 @@
 //! progress, and a statement it hands over must end with its `;`.
 #![no_main]
 
-use cor4_cli::scan::{ScanResult, SqlScanner, Variables};
+use cor4_cli::{ScanResult, SqlScanner, Variables};
 use libfuzzer_sys::fuzz_target;
 
 struct Vars;

@@ -31,7 +31,7 @@ use crate::shell::Shell;
 
 pub use external::run_file;
 pub use pset::{Pset, do_pset};
-pub use session::{banner, check_new_password};
+pub use session::banner;
 
 /// What the main loop does after a command (psql's `backslashResult`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -50,8 +50,3 @@ pub const DEFAULT_COLUMNS: usize = 80;
 pub fn sql_help(topic: &str, out: &mut String, columns: usize) {
     lookup::help(lookup::clean_topic(topic), out, columns);
 }
-
-/// The names `\h` knows, in order (for completing `\h` arguments).
-pub fn sql_command_names() -> impl Iterator<Item = &'static str> {
-    commands::all().map(|c| c.name)
-}

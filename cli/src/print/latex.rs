@@ -42,7 +42,6 @@ pub(super) fn letter(align: Align) -> char {
     match align {
         Align::Left => 'l',
         Align::Right => 'r',
-        Align::Center => 'c',
     }
 }
 

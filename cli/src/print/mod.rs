@@ -64,9 +64,6 @@ pub enum Align {
     /// Right (numbers: int2/4/8, float4/8, numeric, oid, xid, xid8, cid,
     /// money).
     Right,
-    /// Centred: psql never asks for it in a column; latex and troff-ms
-    /// write `c`, every other format aligns such a column left.
-    Center,
 }
 
 /// One table to print.
