@@ -7,7 +7,7 @@
 //! that validates has every limit within its documented range.
 #![no_main]
 
-use cor4_proxy::config::ConfigError;
+use cor4_proxy::ConfigError;
 use cor4_proxy::fuzz_hooks::{parse_config, resolve_config};
 use libfuzzer_sys::fuzz_target;
 

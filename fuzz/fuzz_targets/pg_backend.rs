@@ -12,7 +12,7 @@
 #![no_main]
 
 use cor4_proxy::fuzz_hooks::backend_events;
-use cor4_proxy::pgwire::Event;
+use cor4_proxy::Event;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -4,7 +4,7 @@
 //! letter is never refused.
 #![no_main]
 
-use cor4_proxy::pool::guard::session_state;
+use cor4_proxy::fuzz_hooks::session_state;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|sql: &str| {

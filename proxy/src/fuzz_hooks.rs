@@ -7,6 +7,8 @@
 //!   fuzz/fuzz_targets/config.rs     ──► parse_config / resolve_config ──► config
 //! ```
 
+pub use crate::pool::guard::session_state;
+
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 

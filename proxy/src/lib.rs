@@ -10,26 +10,32 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod admin;
+mod admin;
 mod admission;
 mod app;
-pub mod audit;
-pub mod config;
+mod audit;
+mod config;
 #[doc(hidden)]
 pub mod fuzz_hooks;
-pub mod limits;
+mod limits;
 mod login;
-pub mod metrics;
-pub mod pgwire;
-pub mod pool;
-pub mod registry;
-pub mod relay;
-pub mod reload;
-pub mod server;
-pub mod supervisor;
+mod metrics;
+mod pgwire;
+mod pool;
+mod registry;
+mod relay;
+mod reload;
+mod server;
+mod supervisor;
 mod top;
-pub mod users;
+mod users;
 
 pub use app::run;
+pub use config::ConfigError;
 /// The embedded PostgreSQL cluster (its own crate, shared with the test harness).
 pub use cor4_pg_embedded as pg_embedded;
+/// The PostgreSQL frontend the relay uses, for tests that drive a server
+/// directly.
+pub use pgwire::{Event, PgConfig, PgConn, PgError};
+pub use registry::SessionRow;
+pub use users::UserStore;

@@ -108,13 +108,9 @@ impl PendingLogins {
     }
 
     /// Pending connections now.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.lock().entries.len()
-    }
-
-    /// True when none is pending.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> MutexGuard<'_, Pending> {
@@ -194,6 +190,7 @@ impl Slots {
     }
 
     /// Slots taken now.
+    #[cfg(test)]
     pub fn in_use(&self) -> usize {
         self.in_use.load(Ordering::Relaxed)
     }

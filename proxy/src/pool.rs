@@ -175,11 +175,6 @@ impl Pool {
         *lock(&self.limits) = limits;
     }
 
-    /// Connections kept idle now, in all.
-    pub fn idle(&self) -> usize {
-        lock(&self.users).values().map(|u| u.idle.len()).sum()
-    }
-
     /// A connection for `user`: an idle one, a new one, or (with `wait`)
     /// the next one given back, within the wait timeout.
     pub async fn acquire(

@@ -416,13 +416,9 @@ impl Registry {
     }
 
     /// Number of sessions here.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.sessions.lock().map(|m| m.len()).unwrap_or(0)
-    }
-
-    /// Whether no session is here.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

@@ -38,11 +38,8 @@ use tokio_postgres::{Client, Row};
 use crate::pgwire::PgConfig as Config;
 
 pub use cidr::{Cidr, CidrError};
-pub use live::{ControlRow, PROXY_STALE_SECONDS, ProxyStats};
-pub use policy::{
-    GENERATED_PASSWORD_LEN, LockoutPolicy, MIN_PASSWORD_LEN, check_key, check_password,
-    generate_password, validate_name,
-};
+pub use live::{ControlRow, ProxyStats};
+pub use policy::{LockoutPolicy, check_key, check_password, generate_password, validate_name};
 
 /// Why a user-store operation failed.
 ///

@@ -72,13 +72,13 @@ use postgres_protocol::message::backend::Message;
 use postgres_protocol::message::frontend;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-pub use conninfo::{ConnInfoError, PgConfig, SslMode, TlsKeys, split_tls_keys};
+pub use conninfo::PgConfig;
+pub use error::PgError;
 pub(crate) use error::full_message;
-pub use error::{AuthError, HostFailure, PgError};
 pub use extended::{Param, Statement};
 pub use message::{Column, CopyStart, DataRow, DbError, Event, MAX_MESSAGE_LEN, TransactionStatus};
 pub use socket::CancelToken;
-pub use tls::{ClientConnection, TlsConnector, TlsError, TlsSetupError};
+pub use tls::TlsConnector;
 
 use socket::{Socket, Target};
 

@@ -18,7 +18,7 @@ use tokio_postgres::error::SqlState;
 
 use super::{AcquireError, Conn, Connect, Pool, PoolMode, guard};
 use crate::limits::ByteBudget;
-use crate::pgwire::{CancelToken, Event, Param, PgConn, PgError, Statement, TransactionStatus};
+use crate::pgwire::{CancelToken, Event, Param, PgError, Statement, TransactionStatus};
 
 /// Why a request was not sent.
 #[derive(Debug, thiserror::Error)]
@@ -88,7 +88,8 @@ impl Backend {
 
     /// A backend on one connection of its own, outside any shared pool
     /// (the relay's tests).
-    pub fn dedicated(pg: PgConn) -> Backend {
+    #[cfg(test)]
+    pub fn dedicated(pg: crate::pgwire::PgConn) -> Backend {
         let metrics = Arc::new(crate::metrics::Metrics::default());
         let slots = crate::limits::Slots::new(1);
         let pool = Pool::new(
@@ -341,19 +342,9 @@ impl Backend {
         }
     }
 
-    /// Whether no request is running.
-    pub fn is_idle(&self) -> bool {
-        self.conn.as_ref().is_none_or(|c| c.pg.is_idle())
-    }
-
     /// Whether PostgreSQL waits for COPY data.
     pub fn is_copy_in(&self) -> bool {
         self.conn.as_ref().is_some_and(|c| c.pg.is_copy_in())
-    }
-
-    /// Whether the held connection failed.
-    pub fn is_broken(&self) -> bool {
-        self.conn.as_ref().is_some_and(|c| c.pg.is_broken())
     }
 
     /// Cancels what the held connection runs; `None` when none is held.

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use cor4_protocol::client::{Client, Config};
-use cor4_proxy::pgwire::PgConfig;
-use cor4_proxy::users::UserStore;
+use cor4_proxy::PgConfig;
+use cor4_proxy::UserStore;
 use cor4_tests::{Haproxy, PgServer, Proxy};
 use tokio::sync::{Barrier, watch};
 

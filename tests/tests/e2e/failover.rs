@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use cor4_protocol::client::{Client, Config, Error};
-use cor4_proxy::pgwire::PgConfig;
-use cor4_proxy::users::UserStore;
+use cor4_proxy::PgConfig;
+use cor4_proxy::UserStore;
 use cor4_tests::{PgServer, Proxy};
 use tokio::sync::Mutex;
 

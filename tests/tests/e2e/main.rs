@@ -36,7 +36,7 @@ mod upgrade;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use cor4_protocol::client::{Client, Config};
-use cor4_proxy::users::UserStore;
+use cor4_proxy::UserStore;
 use cor4_tests::{Proxy, TEST_KSF, test_database};
 
 /// A fresh cor4 user name, unique within the test run.

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use cor4_proxy::pgwire::{Event, PgConfig, PgConn, PgError};
-use cor4_proxy::users::UserStore;
+use cor4_proxy::UserStore;
+use cor4_proxy::{Event, PgConfig, PgConn, PgError};
 use cor4_tests::{PgServer, Proxy};
 use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
 

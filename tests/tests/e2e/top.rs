@@ -122,7 +122,7 @@ impl Top {
 }
 
 /// The live session of `user`, as every proxy's sync publishes it.
-async fn live_session(user: &str) -> cor4_proxy::registry::SessionRow {
+async fn live_session(user: &str) -> cor4_proxy::SessionRow {
     let store = store().await;
     let start = Instant::now();
     loop {

@@ -9,7 +9,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 use super::Statement;
-use super::{AuthError, Event, PgConn, PgError, TransactionStatus};
+use super::error::AuthError;
+use super::{Event, PgConn, PgError, TransactionStatus};
 use cluster::{MD5_PASSWORD, MD5_USER, SCRAM_PASSWORD, SCRAM_USER, run, shared, summary};
 
 /// How long any observable change may take.

@@ -13,7 +13,7 @@ use cor4_protocol::crypto::{
 };
 use cor4_protocol::handshake::{Account, ClientHandshake, ServerHandshake};
 use cor4_protocol::io::read_clear_frame;
-use cor4_proxy::users::UserStore;
+use cor4_proxy::UserStore;
 use sha2::Sha256;
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;

@@ -30,7 +30,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use cor4_protocol::client::{Client, Config};
-use cor4_proxy::users::UserStore;
+use cor4_proxy::UserStore;
 use cor4_tests::{Proxy, psql_as, test_database};
 
 /// One line of the results table.
