@@ -8,13 +8,88 @@ use std::task::{Context, Poll, Waker, ready};
 use bytes::Bytes;
 use futures_util::Stream;
 
-use super::connection::{Handles, Urgent};
+use super::Client;
+use super::connection::{End, Handles, Urgent};
 use super::error::{DbError, Error};
 use super::responses::{Message, Responses};
 use crate::packet::{CopyResponse, Packet, kind};
 
 /// The largest COPY_DATA packet the client sends; bigger chunks are split.
 const MAX_COPY_PACKET: usize = 256 * 1024;
+
+impl Client {
+    /// Starts `COPY … FROM STDIN` (`sql`) and returns the sink its data goes
+    /// to. Requests made meanwhile wait until the COPY ends.
+    pub async fn copy_in(&self, sql: &str) -> Result<CopyInSink, Error> {
+        let (responses, layout) = self.start_copy(sql, CopyWay::In).await?;
+        Ok(CopyInSink::new(responses, layout))
+    }
+
+    /// Runs `COPY … TO STDOUT` (`sql`) and streams its data.
+    pub async fn copy_out(&self, sql: &str) -> Result<CopyOutStream, Error> {
+        let (responses, layout) = self.start_copy(sql, CopyWay::Out).await?;
+        Ok(CopyOutStream::new(responses, layout))
+    }
+
+    /// Sends `sql` and waits for the COPY in direction `want` to start; a
+    /// statement that starts the other COPY, or none, is a usage error and
+    /// leaves the session ready.
+    async fn start_copy(
+        &self,
+        sql: &str,
+        want: CopyWay,
+    ) -> Result<(Responses, CopyResponse), Error> {
+        let query = Packet::Query(sql.to_owned());
+        let mut responses = self.request(&query, End::Ready, want == CopyWay::In)?;
+        loop {
+            let started = match responses.message().await? {
+                Message::CopyIn(layout) => (CopyWay::In, layout),
+                Message::CopyOut(layout) => (CopyWay::Out, layout),
+                Message::Error(e) => {
+                    responses.finish().await.ok();
+                    return Err(Error::db(e));
+                }
+                Message::Ready(_) => {
+                    return Err(Error::usage(format!(
+                        "not a COPY {} statement: {sql}",
+                        want.direction()
+                    )));
+                }
+                _ => continue,
+            };
+            return match started {
+                (got, layout) if got == want => Ok((responses, layout)),
+                (CopyWay::In, _) => {
+                    responses.refuse_copy_in("COPY FROM STDIN needs Client::copy_in");
+                    responses.finish().await.ok();
+                    Err(Error::usage("COPY FROM STDIN needs Client::copy_in"))
+                }
+                (CopyWay::Out, _) => {
+                    responses.finish().await.ok();
+                    Err(Error::usage("COPY TO STDOUT needs Client::copy_out"))
+                }
+            };
+        }
+    }
+}
+
+/// Which way a COPY moves data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CopyWay {
+    /// `COPY … FROM STDIN`: to the server.
+    In,
+    /// `COPY … TO STDOUT`: from the server.
+    Out,
+}
+
+impl CopyWay {
+    fn direction(self) -> &'static str {
+        match self {
+            CopyWay::In => "FROM STDIN",
+            CopyWay::Out => "TO STDOUT",
+        }
+    }
+}
 
 /// Queues `data` as COPY_DATA packets, waiting while the connection's COPY
 /// queue is full.

@@ -253,7 +253,12 @@ impl Client {
     }
 
     /// Sends a request and returns where its answer arrives.
-    fn request(&self, packet: &Packet, end: End, exclusive: bool) -> Result<Responses, Error> {
+    pub(crate) fn request(
+        &self,
+        packet: &Packet,
+        end: End,
+        exclusive: bool,
+    ) -> Result<Responses, Error> {
         let (answers, rx) = mpsc::channel(ANSWER_CHUNKS);
         self.handles
             .requests
@@ -444,56 +449,6 @@ impl Client {
     pub async fn transaction(&mut self) -> Result<Transaction<'_>, Error> {
         self.batch_execute("BEGIN").await?;
         Ok(Transaction::new(self))
-    }
-
-    /// Starts `COPY … FROM STDIN` (`sql`) and returns the sink its data goes
-    /// to. Requests made meanwhile wait until the COPY ends.
-    pub async fn copy_in(&self, sql: &str) -> Result<CopyInSink, Error> {
-        let mut responses = self.request(&Packet::Query(sql.to_owned()), End::Ready, true)?;
-        loop {
-            match responses.message().await? {
-                Message::CopyIn(layout) => return Ok(CopyInSink::new(responses, layout)),
-                Message::Error(e) => {
-                    responses.finish().await.ok();
-                    return Err(Error::db(e));
-                }
-                Message::Ready(_) => {
-                    return Err(Error::usage(format!(
-                        "not a COPY FROM STDIN statement: {sql}"
-                    )));
-                }
-                Message::CopyOut(_) => {
-                    responses.finish().await.ok();
-                    return Err(Error::usage("COPY TO STDOUT needs Client::copy_out"));
-                }
-                _ => {}
-            }
-        }
-    }
-
-    /// Runs `COPY … TO STDOUT` (`sql`) and streams its data.
-    pub async fn copy_out(&self, sql: &str) -> Result<CopyOutStream, Error> {
-        let mut responses = self.request(&Packet::Query(sql.to_owned()), End::Ready, false)?;
-        loop {
-            match responses.message().await? {
-                Message::CopyOut(layout) => return Ok(CopyOutStream::new(responses, layout)),
-                Message::Error(e) => {
-                    responses.finish().await.ok();
-                    return Err(Error::db(e));
-                }
-                Message::Ready(_) => {
-                    return Err(Error::usage(format!(
-                        "not a COPY TO STDOUT statement: {sql}"
-                    )));
-                }
-                Message::CopyIn(_) => {
-                    responses.refuse_copy_in("COPY FROM STDIN needs Client::copy_in");
-                    responses.finish().await.ok();
-                    return Err(Error::usage("COPY FROM STDIN needs Client::copy_in"));
-                }
-                _ => {}
-            }
-        }
     }
 
     /// Sets the session's options (`packet::option` bits). With
