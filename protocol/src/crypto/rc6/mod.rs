@@ -7,7 +7,7 @@
 //!
 //! ```text
 //!  Rc6 { round keys, backend }
-//!    encrypt_with_backend ──► Batches<kernel>   ParBlocksSize = 4 / 32 / 32
+//!    encrypt_with_backend ──► Batches<kernel>   ParBlocksSize = 8 / 32 / 64
 //!                               ├─ one block ──► lanes::encrypt::<1>
 //!                               └─ a batch ────► kernel ──► lanes::encrypt::<N>
 //!    decrypt_with_backend ──► one block at a time ──► lanes::decrypt::<1>
