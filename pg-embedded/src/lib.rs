@@ -339,7 +339,7 @@ impl EmbeddedCluster {
             OsStr::new("--auth-host=reject"),
             OsStr::new("--encoding=UTF8"),
             OsStr::new(locale),
-            OsStr::new("--no-instructions"),
+            // No `--no-instructions`: PostgreSQL 13's initdb does not know it.
         ];
         let output = self.run("initdb", args)?;
         // Keep initdb's report with the server's, where errors point.

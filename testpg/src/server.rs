@@ -55,12 +55,7 @@ impl PgServer {
             .arg(format!("--username={SUPERUSER}"))
             .arg(&pw)
             .args(["--auth-local=trust", "--auth-host=scram-sha-256"])
-            .args([
-                "--encoding=UTF8",
-                "--no-locale",
-                "--no-instructions",
-                "--no-sync",
-            ]);
+            .args(["--encoding=UTF8", "--no-locale", "--no-sync"]);
         check(&initdb.output().expect("run initdb"), "initdb");
         std::fs::remove_file(&pwfile).expect("remove the initdb password file");
         server.set(&format!(
