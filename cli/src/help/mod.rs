@@ -15,11 +15,8 @@
 //! how `\h` finds them, and where every line and blank goes, so that a
 //! script or a person used to psql sees the same shapes.
 //!
-//! ```
-//! let mut out = String::new();
-//! cor4_cli::help::sql_help("rollback to", &mut out, 80);
-//! assert!(out.starts_with("Command:     ROLLBACK TO SAVEPOINT\n"));
-//! ```
+//! `sql_help("rollback to", …)` starts with `Command:     ROLLBACK TO
+//! SAVEPOINT` (see the test below).
 
 mod commands;
 mod lookup;
@@ -49,4 +46,17 @@ pub const DEFAULT_COLUMNS: usize = 80;
 /// SELECT alone while `\h SELEC` adds SELECT INTO.
 pub fn sql_help(topic: &str, out: &mut String, columns: usize) {
     lookup::help(lookup::clean_topic(topic), out, columns);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn finds_a_two_word_command() {
+        let mut out = String::new();
+        super::sql_help("rollback to", &mut out, 80);
+        assert!(
+            out.starts_with("Command:     ROLLBACK TO SAVEPOINT\n"),
+            "{out}"
+        );
+    }
 }

@@ -263,24 +263,6 @@ impl PrintOptions {
 
 /// Prints `table` (or one chunk of it) as psql would with `opts`.
 ///
-/// ```
-/// use cor4_cli::print::{Align, Part, PrintOptions, PrintTable, print_table};
-///
-/// let table = PrintTable {
-///     headers: vec!["n".into(), "word".into()],
-///     aligns: vec![Align::Right, Align::Left],
-///     cells: vec![vec![Some("1".into()), Some("one".into())], vec![Some("22".into()), None]],
-///     ..PrintTable::default()
-/// };
-/// let mut out = Vec::new();
-/// print_table(&mut out, &table, &PrintOptions::default(), Part::WHOLE)?;
-/// assert_eq!(
-///     String::from_utf8(out)?,
-///     " n  | word \n----+------\n  1 | one\n 22 | \n(2 rows)\n\n"
-/// );
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-///
 /// The chunk is laid out in memory and written with one `write_all`. A
 /// row shorter than the headers is padded with NULLs and cells past the
 /// last header are ignored.

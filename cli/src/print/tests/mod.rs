@@ -374,3 +374,23 @@ fn expanded_auto_uses_columns_then_the_terminal() {
     assert!(!expanded(80, Some(20)));
     assert!(expanded(20, Some(80)));
 }
+
+/// The smallest use: a two-column table in psql's default aligned format.
+#[test]
+fn prints_a_small_table_as_psql_does() {
+    let table = PrintTable {
+        headers: vec!["n".into(), "word".into()],
+        aligns: vec![Align::Right, Align::Left],
+        cells: vec![
+            vec![Some("1".into()), Some("one".into())],
+            vec![Some("22".into()), None],
+        ],
+        ..PrintTable::default()
+    };
+    let mut out = Vec::new();
+    print_table(&mut out, &table, &PrintOptions::default(), Part::WHOLE).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        " n  | word \n----+------\n  1 | one\n 22 | \n(2 rows)\n\n"
+    );
+}
