@@ -330,7 +330,7 @@ impl EmbeddedCluster {
         pwfile_arg.push(pwfile);
         let mut pgdata_arg = std::ffi::OsString::from("--pgdata=");
         pgdata_arg.push(&self.pgdata);
-        let args: [&OsStr; 9] = [
+        let args: [&OsStr; 8] = [
             pgdata_arg.as_os_str(),
             OsStr::new("--username"),
             OsStr::new(SUPERUSER),

@@ -23,6 +23,7 @@ pub mod handshake;
 #[cfg(feature = "client")]
 pub mod io;
 pub mod packet;
+mod password;
 pub mod pgtext;
 mod value;
 #[cfg(test)]
@@ -31,4 +32,5 @@ mod vectors;
 pub use error::{DecodeError, NonCanonical, RecordError, RowMismatch};
 pub use error_code::ErrorCode;
 pub use packet::Packet;
+pub use password::{MAX_PASSWORD_LEN, MIN_PASSWORD_LEN, PasswordFault, password_fault};
 pub use value::{Type, USECS_PER_DAY, Value, civil_from_days, days_from_civil};

@@ -5,6 +5,8 @@
 
 use std::io::Write;
 
+use cor4_protocol::PasswordFault;
+
 use super::{Cmd, CmdStatus};
 use crate::report::{ReportStyle, ShowContext, Verbosity, format_report};
 use crate::scan::slash::ArgKind;
@@ -269,19 +271,15 @@ async fn password(cmd: &mut Cmd<'_>) -> CmdStatus {
     }
 }
 
-/// Why a new password is refused before it is sent, mirroring the proxy's
-/// own rules.
+/// Why a new password is refused before it is sent: the proxy's own rules
+/// ([`cor4_protocol::password_fault`]), said as the shell says things.
 pub fn check_new_password(user: &str, password: &str) -> Result<(), &'static str> {
-    if password.chars().count() < 8 {
-        return Err("Password must be at least 8 characters long.");
+    match cor4_protocol::password_fault(user, password) {
+        None => Ok(()),
+        Some(PasswordFault::TooShort) => Err("Password must be at least 8 characters long."),
+        Some(PasswordFault::TooLong) => Err("Password must be at most 1024 bytes long."),
+        Some(PasswordFault::UserName) => Err("Password must not be the user name."),
     }
-    if password.len() > 1024 {
-        return Err("Password must be at most 1024 bytes long.");
-    }
-    if password.eq_ignore_ascii_case(user) {
-        return Err("Password must not be the user name.");
-    }
-    Ok(())
 }
 
 /// PostgreSQL's client encodings other than UTF-8 (and common aliases).

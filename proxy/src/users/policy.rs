@@ -13,10 +13,6 @@ use super::UserError;
 
 /// Longest identifier PostgreSQL keeps without truncating (NAMEDATALEN - 1).
 pub const MAX_NAME_LEN: usize = 63;
-/// Fewest characters a password set with `cor4-proxy user add/passwd` may have.
-pub const MIN_PASSWORD_LEN: usize = 8;
-/// Most bytes a password may have (a bound on hashing work, nothing more).
-pub const MAX_PASSWORD_LEN: usize = 1024;
 /// Length of [`generate_password`]'s passwords.
 pub const GENERATED_PASSWORD_LEN: usize = 20;
 
@@ -108,18 +104,12 @@ pub fn validate_name(name: &str) -> Result<(), UserError> {
 }
 
 /// The policy for passwords the proxy sees in clear (`user add`, `user
-/// passwd`): at least [`MIN_PASSWORD_LEN`] characters, at most
-/// [`MAX_PASSWORD_LEN`] bytes, not the user name (in any case), not a very
-/// common password.
+/// passwd`): the rules the shell checks too
+/// ([`cor4_protocol::password_fault`]: length, not the user name), and not
+/// a very common password.
 pub fn check_password(name: &str, password: &str) -> Result<(), UserError> {
-    if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(UserError::PasswordRejected("shorter than 8 characters"));
-    }
-    if password.len() > MAX_PASSWORD_LEN {
-        return Err(UserError::PasswordRejected("longer than 1024 bytes"));
-    }
-    if password.eq_ignore_ascii_case(name) {
-        return Err(UserError::PasswordRejected("equal to the user name"));
+    if let Some(fault) = cor4_protocol::password_fault(name, password) {
+        return Err(UserError::PasswordRejected(fault.reason()));
     }
     if common_passwords().contains(password.to_lowercase().as_str()) {
         return Err(UserError::PasswordRejected("too common"));
