@@ -29,8 +29,8 @@
 //! updates are applied and reported as [`Event::Parameter`].
 //!
 //! ```no_run
-//! # async fn demo(config: &tokio_postgres::Config) -> Result<(), cor4_proxy::pgwire::PgError> {
-//! use cor4_proxy::pgwire::{Event, PgConn};
+//! # async fn demo(config: &tokio_postgres::Config) -> Result<(), cor4_proxy::PgError> {
+//! use cor4_proxy::{Event, PgConn};
 //!
 //! let mut conn = PgConn::connect(config, &[]).await?;
 //! conn.send_query("SELECT 1; SELECT 'two'").await?;
