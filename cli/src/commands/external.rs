@@ -173,6 +173,12 @@ fn history(cmd: &mut Cmd<'_>) -> CmdStatus {
     CmdStatus::Skip
 }
 
+/// What `\copy … to program` holds before the program gets it: psql
+/// writes through a `popen` stream, whose buffer on a pipe is 4 KiB, and
+/// hands the program the rest only when it closes the stream, after the
+/// status line. The same buffer gives the same order of the two outputs.
+const PROGRAM_BUFFER: usize = 4096;
+
 /// `\copy …`: COPY with the data on the shell's side.
 async fn copy(cmd: &mut Cmd<'_>) -> CmdStatus {
     let args = cmd.arg(ArgKind::WholeLine, false);
@@ -226,7 +232,10 @@ async fn copy(cmd: &mut Cmd<'_>) -> CmdStatus {
                             )));
                         }
                     } else if let Some(input) = process.stdin.take() {
-                        writer = Some(Box::new(input));
+                        writer = Some(Box::new(std::io::BufWriter::with_capacity(
+                            PROGRAM_BUFFER,
+                            input,
+                        )));
                     }
                     child = Some((process, command.clone()));
                 }
@@ -258,6 +267,11 @@ async fn copy(cmd: &mut Cmd<'_>) -> CmdStatus {
     } else {
         send_query_with(cmd.shell, &copy.sql, CopyFrom::Input(cmd.source), target).await
     };
+    if child.is_some() {
+        // As psql: the status line is out before the program gets the
+        // rest of its data, so what the program prints comes after it.
+        let _ = cmd.shell.out.flush();
+    }
     if let Some(mut w) = writer.take()
         && let Err(e) = w.flush()
     {
